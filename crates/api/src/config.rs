@@ -1,0 +1,76 @@
+//! Settings from environment variables (documented in the README).
+
+use crate::db::DbUrl;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DbUrl,
+    pub addr: SocketAddr,
+    /// HMAC secret for access tokens. When unset, one is generated once and
+    /// kept in the database, so every API node behind a load balancer shares it.
+    pub jwt_secret: Option<String>,
+    pub access_token_ttl_secs: i64,
+    pub refresh_token_ttl_days: i64,
+    pub ui_dir: PathBuf,
+    pub pool_size: u32,
+    pub bootstrap_admin: Option<(String, String)>,
+    pub log_json: bool,
+    /// How many argon2 hashes may run at once; they are the most expensive work we do.
+    pub max_concurrent_hashes: usize,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn num<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name} must be a number, got {v:?}")),
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, String> {
+        let database_url =
+            DbUrl::parse(&var("DATABASE_URL").unwrap_or_else(|| "sqlite://./data/kehu.db".into()))?;
+        let addr = var("KEHU_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e| format!("KEHU_ADDR must be host:port: {e}"))?;
+        let bootstrap_admin = match (
+            var("KEHU_BOOTSTRAP_ADMIN_EMAIL"),
+            var("KEHU_BOOTSTRAP_ADMIN_PASSWORD"),
+        ) {
+            (Some(e), Some(p)) => Some((e, p)),
+            (None, None) => None,
+            _ => {
+                return Err(
+                    "set both KEHU_BOOTSTRAP_ADMIN_EMAIL and KEHU_BOOTSTRAP_ADMIN_PASSWORD, or neither".into(),
+                );
+            }
+        };
+        let jwt_secret = var("KEHU_JWT_SECRET");
+        if jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err("KEHU_JWT_SECRET must be at least 32 characters".into());
+        }
+        Ok(Self {
+            database_url,
+            addr,
+            jwt_secret,
+            access_token_ttl_secs: num("KEHU_ACCESS_TOKEN_TTL_SECS", 900)?,
+            refresh_token_ttl_days: num("KEHU_REFRESH_TOKEN_TTL_DAYS", 30)?,
+            ui_dir: var("KEHU_UI_DIR")
+                .map_or_else(|| PathBuf::from("crates/web-ui/dist"), PathBuf::from),
+            pool_size: num("KEHU_DB_POOL_SIZE", 8)?,
+            bootstrap_admin,
+            log_json: var("KEHU_LOG_FORMAT").is_some_and(|f| f == "json"),
+            max_concurrent_hashes: num("KEHU_MAX_CONCURRENT_HASHES", 4)?,
+        })
+    }
+}

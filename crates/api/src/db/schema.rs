@@ -1,0 +1,205 @@
+// The tables of migrations/{sqlite,postgres}; both backends share this schema.
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    org_units (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        parent_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        email_key -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        is_active -> Bool,
+        team_id -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
+        locale -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        is_builtin -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    role_grants (role_id, resource, action) {
+        role_id -> Text,
+        resource -> Text,
+        action -> Text,
+        scope -> Text,
+    }
+}
+
+diesel::table! {
+    user_roles (user_id, role_id) {
+        user_id -> Text,
+        role_id -> Text,
+    }
+}
+
+diesel::table! {
+    user_regions (user_id, region_id) {
+        user_id -> Text,
+        region_id -> Text,
+    }
+}
+
+diesel::table! {
+    user_product_lines (user_id, product_line_id) {
+        user_id -> Text,
+        product_line_id -> Text,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        user_id -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (email_key) {
+        email_key -> Text,
+        failures -> Integer,
+        window_start -> BigInt,
+        locked_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        industry -> Nullable<Text>,
+        source -> Nullable<Text>,
+        region_id -> Nullable<Text>,
+        owner_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
+        lifecycle_stage -> Text,
+        tags -> Text,
+        phones -> Text,
+        emails -> Text,
+        address -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        search_text -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    customer_product_lines (customer_id, product_line_id) {
+        customer_id -> Text,
+        product_line_id -> Text,
+    }
+}
+
+diesel::table! {
+    customer_tags (customer_id, tag) {
+        customer_id -> Text,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    customer_collaborators (customer_id, user_id) {
+        customer_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> Text,
+        customer_id -> Text,
+        name -> Text,
+        title -> Nullable<Text>,
+        phones -> Text,
+        emails -> Text,
+        notes -> Nullable<Text>,
+        search_text -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(role_grants -> roles (role_id));
+diesel::joinable!(user_roles -> roles (role_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    org_units,
+    users,
+    roles,
+    role_grants,
+    user_roles,
+    user_regions,
+    user_product_lines,
+    refresh_tokens,
+    api_keys,
+    login_failures,
+    customers,
+    customer_product_lines,
+    customer_tags,
+    customer_collaborators,
+    contacts,
+);

@@ -1,0 +1,261 @@
+//! Contacts: part of their customer; reading one needs read on the customer,
+//! changing one needs update on the customer.
+
+use super::cursor;
+use super::customers::{Scoped, load_for};
+use super::extract::{Body, IfMatch, etag, id};
+use super::org::stale;
+use super::wire::customers::{ContactCreate, ContactOut, ContactPage, ContactUpdate};
+use crate::auth::Auth;
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, Problem};
+use crate::repo::contacts::{self as store, ContactRow};
+use crate::repo::customers::{Liveness, WriteOutcome};
+use crate::state::AppState;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use kehu_domain::access::Action;
+use kehu_domain::contact::{Contact, RawContact};
+use kehu_domain::paging::Limit;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ContactQuery {
+    /// 1 to 200, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// List deleted contacts instead.
+    pub deleted: Option<bool>,
+}
+
+fn respond(status: StatusCode, r: ContactRow) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(etag(r.version))
+        .json(ContactOut::from(r))
+}
+
+/// List a customer's contacts, by name.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/contacts", tag = "contacts",
+    params(("id" = String, Path, description = "Customer id"), ContactQuery),
+    responses(
+        (status = 200, description = "A page of contacts", body = ContactPage),
+        (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    q: web::Query<ContactQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let cid = id(&path)?;
+    let q = q.into_inner();
+    let limit = Limit::parse(q.limit)?.get() as i64;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| cursor::decode_keyed(c, "name"))
+        .transpose()?;
+    let deleted = q.deleted.unwrap_or(false);
+    let read = Scoped::new(&auth, Action::Read);
+    let mut rows = db::run(&state.pool, move |c| {
+        if !crate::repo::customers::exists_visible(c, &cid, read.cond())? {
+            return Err(ApiError::not_found("customer"));
+        }
+        Ok(store::list_for_customer(
+            c,
+            &cid,
+            read.cond(),
+            deleted,
+            after,
+            limit + 1,
+        )?)
+    })
+    .await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|r| cursor::encode_keyed("name", &r.name, &r.id))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(ContactPage {
+        data: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}
+
+/// Add a contact to a customer.
+#[utoipa::path(post, path = "/api/v1/customers/{id}/contacts", tag = "contacts", request_body = ContactCreate,
+    params(("id" = String, Path, description = "Customer id")),
+    responses(
+        (status = 201, description = "Created", body = ContactOut, headers(("ETag" = String, description = "Version"))),
+        (status = 403, description = "The customer is visible but the caller may not change it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    body: Body<ContactCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let cid = id(&path)?;
+    let contact = Contact::create(RawContact::from(body.0))?;
+    let r = db::run(&state.pool, move |c| {
+        load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
+        Ok(store::insert(
+            c,
+            &db::new_id(),
+            &cid,
+            &contact,
+            auth.user_id(),
+            db::now(),
+        )?)
+    })
+    .await?;
+    Ok(respond(StatusCode::CREATED, r))
+}
+
+fn visible(
+    c: &mut DbConnection,
+    auth: &Auth,
+    contact_id: &str,
+    deleted: bool,
+) -> Result<ContactRow, ApiError> {
+    store::get(
+        c,
+        contact_id,
+        Scoped::new(auth, Action::Read).cond(),
+        deleted,
+    )?
+    .ok_or_else(|| ApiError::not_found("contact"))
+}
+
+/// Get a contact.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "Found", body = ContactOut, headers(("ETag" = String, description = "Version"))),
+        (status = 404, description = "No such contact, or its customer is not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let kid = id(&path)?;
+    let r = db::run(&state.pool, move |c| visible(c, &auth, &kid, false)).await?;
+    Ok(respond(StatusCode::OK, r))
+}
+
+/// Change a contact.
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body = ContactUpdate,
+    params(("id" = String, Path), ("If-Match" = String, Header, description = "ETag from the last read")),
+    responses(
+        (status = 200, description = "Updated", body = ContactOut, headers(("ETag" = String, description = "Version"))),
+        (status = 403, description = "Visible but the caller may not change its customer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since the ETag", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    if_match: IfMatch,
+    body: Body<ContactUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let kid = id(&path)?;
+    let raw = RawContact::from(body.0);
+    let r = db::run(&state.pool, move |c| {
+        let cur = visible(c, &auth, &kid, false)?;
+        load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;
+        if cur.version != if_match.0 {
+            return Err(stale(cur.version));
+        }
+        let next = cur.to_domain().patch(raw)?;
+        let upd = Scoped::new(&auth, Action::Update);
+        match store::update(
+            c,
+            &kid,
+            if_match.0,
+            &next,
+            || upd.cond(),
+            auth.user_id(),
+            db::now(),
+        )? {
+            WriteOutcome::Done(r) => Ok(r),
+            WriteOutcome::Stale(v) => Err(stale(v)),
+            WriteOutcome::NotFound => Err(ApiError::not_found("contact")),
+        }
+    })
+    .await?;
+    Ok(respond(StatusCode::OK, r))
+}
+
+async fn set_deleted(
+    state: web::Data<AppState>,
+    auth: Auth,
+    kid: String,
+    to_trash: bool,
+) -> Result<ContactRow, ApiError> {
+    db::run(&state.pool, move |c| {
+        let cur = visible(c, &auth, &kid, !to_trash)?;
+        load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;
+        let upd = Scoped::new(&auth, Action::Update);
+        match store::set_deleted(c, &kid, to_trash, || upd.cond(), auth.user_id(), db::now())? {
+            WriteOutcome::Done(r) => Ok(r),
+            WriteOutcome::Stale(v) => Err(stale(v)),
+            WriteOutcome::NotFound => Err(ApiError::not_found("contact")),
+        }
+    })
+    .await
+}
+
+/// Delete a contact (restorable).
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Visible but the caller may not change its customer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let kid = id(&path)?;
+    set_deleted(state, auth, kid, true).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Restore a deleted contact.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/restore", tag = "contacts", params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "Restored", body = ContactOut, headers(("ETag" = String, description = "Version"))),
+        (status = 404, description = "Not deleted, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn restore(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let kid = id(&path)?;
+    let r = set_deleted(state, auth, kid, false).await?;
+    Ok(respond(StatusCode::OK, r))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/customers/{id}/contacts")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        web::resource("/contacts/{id}")
+            .route(web::get().to(get))
+            .route(web::patch().to(update))
+            .route(web::delete().to(delete)),
+    )
+    .service(web::resource("/contacts/{id}/restore").route(web::post().to(restore)));
+}

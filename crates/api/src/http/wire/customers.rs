@@ -1,0 +1,335 @@
+use crate::http::extract::double_option;
+use crate::repo::contacts::ContactRow;
+use crate::repo::customers::CustomerRecord;
+use chrono::{DateTime, Utc};
+use kehu_domain::contact::RawContact;
+use kehu_domain::customer::{CustomerKind, LifecycleStage, RawCustomer};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Company,
+    Person,
+}
+
+impl From<Kind> for CustomerKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Company => CustomerKind::Company,
+            Kind::Person => CustomerKind::Person,
+        }
+    }
+}
+
+/// 客户生命周期: prospect 潜在, interested 意向, customer 成交, vip 升级, churned 流失.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Prospect,
+    Interested,
+    Customer,
+    Vip,
+    Churned,
+}
+
+impl From<Stage> for LifecycleStage {
+    fn from(s: Stage) -> Self {
+        match s {
+            Stage::Prospect => LifecycleStage::Prospect,
+            Stage::Interested => LifecycleStage::Interested,
+            Stage::Customer => LifecycleStage::Customer,
+            Stage::Vip => LifecycleStage::Vip,
+            Stage::Churned => LifecycleStage::Churned,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerOut {
+    pub id: String,
+    #[schema(example = "上海华联超市有限公司")]
+    pub name: String,
+    #[schema(example = "company")]
+    pub kind: String,
+    #[schema(example = "零售")]
+    pub industry: Option<String>,
+    #[schema(example = "展会")]
+    pub source: Option<String>,
+    pub region_id: Option<String>,
+    pub product_line_ids: Vec<String>,
+    /// null: the customer is in the company pool (公海).
+    pub owner_id: Option<String>,
+    pub team_id: Option<String>,
+    /// The partner (dealer) the customer belongs to.
+    pub partner_id: Option<String>,
+    #[schema(example = "prospect")]
+    pub lifecycle_stage: String,
+    pub tags: Vec<String>,
+    #[schema(example = json!(["+86 138 0013 8000"]))]
+    pub phones: Vec<String>,
+    #[schema(example = json!(["purchasing@example.com"]))]
+    pub emails: Vec<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+    /// Set when the customer is in the trash; restore with POST …/restore.
+    pub deleted_at: Option<DateTime<Utc>>,
+    /// Also sent as the ETag; send it back in If-Match to update.
+    pub version: i64,
+}
+
+impl From<CustomerRecord> for CustomerOut {
+    fn from(c: CustomerRecord) -> Self {
+        let r = c.row;
+        Self {
+            id: r.id,
+            name: r.name,
+            kind: r.kind,
+            industry: r.industry,
+            source: r.source,
+            region_id: r.region_id,
+            product_line_ids: c.product_line_ids,
+            owner_id: r.owner_id,
+            team_id: r.team_id,
+            partner_id: r.partner_id,
+            lifecycle_stage: r.lifecycle_stage,
+            tags: super::strings(&r.tags),
+            phones: super::strings(&r.phones),
+            emails: super::strings(&r.emails),
+            address: r.address,
+            notes: r.notes,
+            created_by: r.created_by,
+            created_at: super::time(r.created_at),
+            updated_by: r.updated_by,
+            updated_at: super::time(r.updated_at),
+            deleted_at: r.deleted_at.map(super::time),
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerPage {
+    pub data: Vec<CustomerOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// Number of matching customers, only when `include_total=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// A new customer. Unsent owner, team, region and partner default to the
+/// creator's; send `"owner_id": null` to put the customer in the company pool.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "上海华联超市有限公司", "kind": "company", "industry": "零售", "phones": ["021-6888 8888"], "emails": ["purchasing@example.com"], "tags": ["重点"]}))]
+pub struct CustomerCreate {
+    pub name: String,
+    pub kind: Option<Kind>,
+    pub industry: Option<String>,
+    pub source: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub region_id: Option<Option<String>>,
+    pub product_line_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub owner_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub team_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub partner_id: Option<Option<String>>,
+    pub lifecycle_stage: Option<Stage>,
+    pub tags: Option<Vec<String>>,
+    pub phones: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Changes to a customer: unsent fields stay; null clears a field.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"industry": "制造", "tags": ["重点", "华东"], "notes": null}))]
+pub struct CustomerUpdate {
+    pub name: Option<String>,
+    pub kind: Option<Kind>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub industry: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub source: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub region_id: Option<Option<String>>,
+    pub product_line_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub owner_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub team_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub partner_id: Option<Option<String>>,
+    pub lifecycle_stage: Option<Stage>,
+    pub tags: Option<Vec<String>>,
+    pub phones: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+impl From<CustomerCreate> for RawCustomer {
+    fn from(b: CustomerCreate) -> Self {
+        RawCustomer {
+            name: Some(b.name),
+            kind: b.kind.map(|k| CustomerKind::from(k).as_str().to_owned()),
+            industry: b.industry.map(Some),
+            source: b.source.map(Some),
+            region_id: b.region_id,
+            product_line_ids: b.product_line_ids,
+            owner_id: b.owner_id,
+            team_id: b.team_id,
+            partner_id: b.partner_id,
+            lifecycle_stage: b
+                .lifecycle_stage
+                .map(|s| LifecycleStage::from(s).as_str().to_owned()),
+            tags: b.tags,
+            phones: b.phones,
+            emails: b.emails,
+            address: b.address.map(Some),
+            notes: b.notes.map(Some),
+        }
+    }
+}
+
+impl From<CustomerUpdate> for RawCustomer {
+    fn from(b: CustomerUpdate) -> Self {
+        RawCustomer {
+            name: b.name,
+            kind: b.kind.map(|k| CustomerKind::from(k).as_str().to_owned()),
+            industry: b.industry,
+            source: b.source,
+            region_id: b.region_id,
+            product_line_ids: b.product_line_ids,
+            owner_id: b.owner_id,
+            team_id: b.team_id,
+            partner_id: b.partner_id,
+            lifecycle_stage: b
+                .lifecycle_stage
+                .map(|s| LifecycleStage::from(s).as_str().to_owned()),
+            tags: b.tags,
+            phones: b.phones,
+            emails: b.emails,
+            address: b.address,
+            notes: b.notes,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactOut {
+    pub id: String,
+    pub customer_id: String,
+    #[schema(example = "王小明")]
+    pub name: String,
+    #[schema(example = "采购经理")]
+    pub title: Option<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub notes: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+impl From<ContactRow> for ContactOut {
+    fn from(r: ContactRow) -> Self {
+        Self {
+            id: r.id,
+            customer_id: r.customer_id,
+            name: r.name,
+            title: r.title,
+            phones: super::strings(&r.phones),
+            emails: super::strings(&r.emails),
+            notes: r.notes,
+            created_by: r.created_by,
+            created_at: super::time(r.created_at),
+            updated_by: r.updated_by,
+            updated_at: super::time(r.updated_at),
+            deleted_at: r.deleted_at.map(super::time),
+            version: r.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactPage {
+    pub data: Vec<ContactOut>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "王小明", "title": "采购经理", "phones": ["13800138000"], "emails": ["wang@example.com"]}))]
+pub struct ContactCreate {
+    pub name: String,
+    pub title: Option<String>,
+    pub phones: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactUpdate {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub title: Option<Option<String>>,
+    pub phones: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+impl From<ContactCreate> for RawContact {
+    fn from(b: ContactCreate) -> Self {
+        RawContact {
+            name: Some(b.name),
+            title: b.title.map(Some),
+            phones: b.phones,
+            emails: b.emails,
+            notes: b.notes.map(Some),
+        }
+    }
+}
+
+impl From<ContactUpdate> for RawContact {
+    fn from(b: ContactUpdate) -> Self {
+        RawContact {
+            name: b.name,
+            title: b.title,
+            phones: b.phones,
+            emails: b.emails,
+            notes: b.notes,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Request and response bodies: the API's contract, apart from database rows.
+
+pub mod auth;
+pub mod customers;
+pub mod org;
+pub mod users;
+
+use chrono::{DateTime, Utc};
+
+pub fn time(t: chrono::NaiveDateTime) -> DateTime<Utc> {
+    crate::db::to_utc(t)
+}
+
+pub fn strings(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}

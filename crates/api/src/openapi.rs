@@ -1,0 +1,195 @@
+//! The OpenAPI 3.1 document, generated from the handlers and wire types.
+
+use crate::error::{Problem, ProblemField};
+use crate::http::{self, wire};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kehu CRM API",
+        description = "The REST API of Kehu (客户), an open-source CRM.\n\n\
+            Every list, read and write is limited to the caller's scope: records outside it answer 404. \
+            Errors are `application/problem+json` (RFC 7807) with per-field `errors`. \
+            Updates need `If-Match` with the ETag of the last read. Times are UTC RFC 3339.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    paths(
+        http::health::healthz,
+        http::health::readyz,
+        http::auth::login,
+        http::auth::refresh,
+        http::auth::logout,
+        http::auth::me,
+        http::users::list,
+        http::users::create,
+        http::users::get,
+        http::users::update,
+        http::roles::list,
+        http::roles::create,
+        http::roles::get,
+        http::roles::update,
+        http::roles::delete,
+        http::org::teams::list,
+        http::org::teams::create,
+        http::org::teams::get,
+        http::org::teams::update,
+        http::org::teams::delete,
+        http::org::regions::list,
+        http::org::regions::create,
+        http::org::regions::get,
+        http::org::regions::update,
+        http::org::regions::delete,
+        http::org::product_lines::list,
+        http::org::product_lines::create,
+        http::org::product_lines::get,
+        http::org::product_lines::update,
+        http::org::product_lines::delete,
+        http::org::partners::list,
+        http::org::partners::create,
+        http::org::partners::get,
+        http::org::partners::update,
+        http::org::partners::delete,
+        http::api_keys::list,
+        http::api_keys::create,
+        http::api_keys::get,
+        http::api_keys::revoke,
+        http::customers::list,
+        http::customers::create,
+        http::customers::get,
+        http::customers::update,
+        http::customers::delete,
+        http::customers::restore,
+        http::contacts::list,
+        http::contacts::create,
+        http::contacts::get,
+        http::contacts::update,
+        http::contacts::delete,
+        http::contacts::restore,
+    ),
+    components(schemas(Problem, ProblemField, wire::customers::Kind, wire::customers::Stage)),
+    modifiers(&Conventions),
+    tags(
+        (name = "auth", description = "Signing in and out"),
+        (name = "customers", description = "Customers (companies and persons)"),
+        (name = "contacts", description = "People at customers"),
+        (name = "users", description = "Users (administrators)"),
+        (name = "roles", description = "Roles and their scopes (administrators)"),
+        (name = "teams", description = "Sales teams, a tree"),
+        (name = "regions", description = "Sales regions, a tree"),
+        (name = "product-lines", description = "Product lines"),
+        (name = "partners", description = "Partner organisations (dealers)"),
+        (name = "api-keys", description = "API keys for integrations (administrators)"),
+        (name = "operations", description = "Health checks"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds what every operation shares: the bearer scheme and the standard error responses.
+struct Conventions;
+
+const COMMON: &[(&str, &str)] = &[
+    (
+        "400",
+        "Malformed request: bad JSON, id, cursor or query parameter",
+    ),
+    ("413", "Body larger than 1 MiB"),
+    ("415", "Body is not JSON"),
+    ("422", "Invalid input; `errors` names each field"),
+    ("429", "Too many requests; see Retry-After"),
+    ("500", "Server fault; the body has an error_id for the logs"),
+    ("503", "Database unavailable"),
+];
+
+fn problem_ref(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+fn adjust(op: &mut Operation, has_body: bool) {
+    // handler names repeat across modules (`list`, `get`, ...); the tag makes them unique
+    if let (Some(tag), Some(id)) = (
+        op.tags.as_ref().and_then(|t| t.first()),
+        op.operation_id.as_ref(),
+    ) {
+        op.operation_id = Some(format!("{}_{}", tag.replace('-', "_"), id));
+    }
+    let public = op
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|r| r == &SecurityRequirement::default()));
+    let responses = &mut op.responses.responses;
+    if public {
+        op.security = Some(Vec::new());
+    } else {
+        op.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
+        responses
+            .entry("401".into())
+            .or_insert_with(|| problem_ref("Not signed in, or the token or key is invalid"));
+        responses
+            .entry("403".into())
+            .or_insert_with(|| problem_ref("The caller's roles do not allow this action"));
+    }
+    for (code, desc) in COMMON {
+        if !has_body && (*code == "413" || *code == "415") {
+            continue;
+        }
+        responses
+            .entry((*code).into())
+            .or_insert_with(|| problem_ref(desc));
+    }
+}
+
+impl Modify for Conventions {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.security_schemes.insert(
+            "bearer".into(),
+            RefOr::T(SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT access token, or an API key starting with kehu_")
+                    .build(),
+            )),
+        );
+        for item in api.paths.paths.values_mut() {
+            for (op, body) in [
+                (&mut item.get, false),
+                (&mut item.delete, false),
+                (&mut item.post, true),
+                (&mut item.patch, true),
+                (&mut item.put, true),
+            ] {
+                if let Some(op) = op.as_mut() {
+                    let has_body = body && op.request_body.is_some();
+                    adjust(op, has_body);
+                }
+            }
+        }
+    }
+}
+
+/// The document as committed in `openapi/openapi.json`.
+pub fn json() -> String {
+    let mut s = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,78 @@
+//! Compiles the domain's access [`Predicate`] to one SQL condition on `customers`.
+//!
+//! Each predicate variant maps to exactly one SQL form, so the rows a query
+//! returns are the rows `Predicate::eval` allows; a property test checks it.
+
+use crate::db::Db;
+use crate::db::schema::{customer_collaborators, customer_product_lines, customers, users};
+use diesel::dsl::{exists, not, sql};
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable};
+use kehu_domain::access::Predicate;
+
+pub type CustomerCondition =
+    Box<dyn BoxableExpression<customers::table, Db, SqlType = Nullable<Bool>>>;
+
+fn constant(v: bool) -> CustomerCondition {
+    Box::new(sql::<Nullable<Bool>>(if v { "1 = 1" } else { "1 = 0" }))
+}
+
+pub fn customer_condition(p: &Predicate) -> CustomerCondition {
+    match p {
+        Predicate::True => constant(true),
+        Predicate::False => constant(false),
+        Predicate::Or(ps) => ps
+            .iter()
+            .map(customer_condition)
+            .reduce(|a, b| Box::new(a.or(b)))
+            .unwrap_or_else(|| constant(false)),
+        Predicate::And(ps) => ps
+            .iter()
+            .map(customer_condition)
+            .reduce(|a, b| Box::new(a.and(b)))
+            .unwrap_or_else(|| constant(true)),
+        Predicate::OwnerIs(u) => Box::new(customers::owner_id.eq(u.clone())),
+        Predicate::CollaboratorIs(u) => Box::new(
+            customers::id
+                .eq_any(
+                    customer_collaborators::table
+                        .filter(customer_collaborators::user_id.eq(u.clone()))
+                        .select(customer_collaborators::customer_id),
+                )
+                .nullable(),
+        ),
+        Predicate::OwnerTeamIn(ts) if ts.is_empty() => constant(false),
+        Predicate::OwnerTeamIn(ts) => Box::new(
+            customers::owner_id.eq_any(
+                users::table
+                    .filter(users::team_id.eq_any(ts.iter().cloned().collect::<Vec<_>>()))
+                    .select(users::id.nullable()),
+            ),
+        ),
+        Predicate::RegionIn(rs) if rs.is_empty() => constant(false),
+        Predicate::RegionIn(rs) => {
+            Box::new(customers::region_id.eq_any(rs.iter().cloned().collect::<Vec<_>>()))
+        }
+        Predicate::ProductLineIn(ps) if ps.is_empty() => constant(false),
+        Predicate::ProductLineIn(ps) => Box::new(
+            customers::id
+                .eq_any(
+                    customer_product_lines::table
+                        .filter(
+                            customer_product_lines::product_line_id
+                                .eq_any(ps.iter().cloned().collect::<Vec<_>>()),
+                        )
+                        .select(customer_product_lines::customer_id),
+                )
+                .nullable(),
+        ),
+        Predicate::NoProductLine => Box::new(
+            not(exists(customer_product_lines::table.filter(
+                customer_product_lines::customer_id.eq(customers::id),
+            )))
+            .nullable(),
+        ),
+        Predicate::PartnerIs(p) => Box::new(customers::partner_id.eq(p.clone())),
+    }
+}

@@ -1,0 +1,224 @@
+//! Contacts: always read and written through their customer's access condition.
+
+use super::access_sql::CustomerCondition;
+use super::customers::WriteOutcome;
+use crate::db::schema::contacts;
+use crate::db::{Db, DbConnection};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use kehu_domain::contact::Contact;
+use kehu_domain::text::{Email, Phone};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = contacts)]
+pub struct ContactRow {
+    pub id: String,
+    pub customer_id: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub phones: String,
+    pub emails: String,
+    pub notes: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub version: i64,
+}
+
+impl ContactRow {
+    pub fn to_domain(&self) -> Contact {
+        let strings = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        Contact {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            phones: strings(&self.phones)
+                .iter()
+                .filter_map(|p| Phone::parse("phones", p).ok())
+                .collect(),
+            emails: strings(&self.emails)
+                .iter()
+                .filter_map(|e| Email::parse("emails", e).ok())
+                .collect(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &[T]) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+fn liveness(
+    q: contacts::BoxedQuery<'static, Db>,
+    deleted: bool,
+) -> contacts::BoxedQuery<'static, Db> {
+    if deleted {
+        q.filter(contacts::deleted_at.is_not_null())
+    } else {
+        q.filter(contacts::deleted_at.is_null())
+    }
+}
+
+/// Contacts of one customer, which the caller must already have been shown to see.
+pub fn list_for_customer(
+    c: &mut DbConnection,
+    customer_id: &str,
+    cond: CustomerCondition,
+    deleted: bool,
+    after: Option<(String, String)>,
+    limit: i64,
+) -> QueryResult<Vec<ContactRow>> {
+    if !super::customers::exists_visible(c, customer_id, cond)? {
+        return Ok(Vec::new());
+    }
+    let mut q = liveness(
+        contacts::table
+            .filter(contacts::customer_id.eq(customer_id.to_owned()))
+            .into_boxed(),
+        deleted,
+    );
+    if let Some((name, id)) = after {
+        q = q.filter(
+            contacts::name
+                .gt(name.clone())
+                .or(contacts::name.eq(name).and(contacts::id.gt(id))),
+        );
+    }
+    q.select(ContactRow::as_select())
+        .order((contacts::name, contacts::id))
+        .limit(limit)
+        .load(c)
+}
+
+/// The contact, if its live customer is one the condition allows.
+pub fn get(
+    c: &mut DbConnection,
+    id: &str,
+    cond: CustomerCondition,
+    deleted: bool,
+) -> QueryResult<Option<ContactRow>> {
+    let row: Option<ContactRow> = liveness(
+        contacts::table
+            .filter(contacts::id.eq(id.to_owned()))
+            .into_boxed(),
+        deleted,
+    )
+    .select(ContactRow::as_select())
+    .first(c)
+    .optional()?;
+    match row {
+        Some(r) if super::customers::exists_visible(c, &r.customer_id, cond)? => Ok(Some(r)),
+        _ => Ok(None),
+    }
+}
+
+pub fn insert(
+    c: &mut DbConnection,
+    id: &str,
+    customer_id: &str,
+    v: &Contact,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<ContactRow> {
+    diesel::insert_into(contacts::table)
+        .values((
+            contacts::id.eq(id),
+            contacts::customer_id.eq(customer_id),
+            contacts::name.eq(&v.name),
+            contacts::title.eq(&v.title),
+            contacts::phones.eq(json(&v.phones)),
+            contacts::emails.eq(json(&v.emails)),
+            contacts::notes.eq(&v.notes),
+            contacts::search_text.eq(v.search_text()),
+            contacts::created_by.eq(by),
+            contacts::created_at.eq(now),
+            contacts::updated_by.eq(by),
+            contacts::updated_at.eq(now),
+            contacts::version.eq(1i64),
+        ))
+        .execute(c)?;
+    contacts::table
+        .filter(contacts::id.eq(id))
+        .select(ContactRow::as_select())
+        .first(c)
+}
+
+pub fn update(
+    c: &mut DbConnection,
+    id: &str,
+    expected_version: i64,
+    v: &Contact,
+    cond: impl Fn() -> CustomerCondition,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<WriteOutcome<ContactRow>> {
+    c.transaction(|c| {
+        let Some(current) = get(c, id, cond(), false)? else {
+            return Ok(WriteOutcome::NotFound);
+        };
+        if current.version != expected_version {
+            return Ok(WriteOutcome::Stale(current.version));
+        }
+        let n = diesel::update(
+            contacts::table
+                .filter(contacts::id.eq(id))
+                .filter(contacts::version.eq(expected_version)),
+        )
+        .set((
+            contacts::name.eq(&v.name),
+            contacts::title.eq(&v.title),
+            contacts::phones.eq(json(&v.phones)),
+            contacts::emails.eq(json(&v.emails)),
+            contacts::notes.eq(&v.notes),
+            contacts::search_text.eq(v.search_text()),
+            contacts::updated_by.eq(by),
+            contacts::updated_at.eq(now),
+            contacts::version.eq(expected_version + 1),
+        ))
+        .execute(c)?;
+        if n == 0 {
+            return Ok(WriteOutcome::Stale(expected_version + 1));
+        }
+        Ok(WriteOutcome::Done(
+            contacts::table
+                .filter(contacts::id.eq(id))
+                .select(ContactRow::as_select())
+                .first(c)?,
+        ))
+    })
+}
+
+pub fn set_deleted(
+    c: &mut DbConnection,
+    id: &str,
+    to_trash: bool,
+    cond: impl Fn() -> CustomerCondition,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<WriteOutcome<ContactRow>> {
+    c.transaction(|c| {
+        let Some(current) = get(c, id, cond(), !to_trash)? else {
+            return Ok(WriteOutcome::NotFound);
+        };
+        diesel::update(
+            contacts::table
+                .filter(contacts::id.eq(id))
+                .filter(contacts::version.eq(current.version)),
+        )
+        .set((
+            contacts::deleted_at.eq(to_trash.then_some(now)),
+            contacts::updated_by.eq(by),
+            contacts::updated_at.eq(now),
+            contacts::version.eq(current.version + 1),
+        ))
+        .execute(c)?;
+        Ok(WriteOutcome::Done(
+            contacts::table
+                .filter(contacts::id.eq(id))
+                .select(ContactRow::as_select())
+                .first(c)?,
+        ))
+    })
+}

@@ -1,0 +1,23 @@
+//! Persistence: every query lives here, one module per aggregate. Handlers
+//! call these functions and never build queries themselves.
+
+pub mod access_sql;
+pub mod api_keys;
+pub mod contacts;
+pub mod customers;
+pub mod org;
+pub mod principal;
+pub mod roles;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+use diesel::result::{DatabaseErrorKind, Error};
+
+/// Whether a write failed on a unique constraint (two requests racing for the same name).
+pub fn is_unique_violation(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
+}

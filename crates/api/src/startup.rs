@@ -1,0 +1,179 @@
+//! Building the application: database, state, routes, server.
+
+use crate::auth::{password, tokens};
+use crate::config::Settings;
+use crate::error::{PROBLEM_JSON, problem_for_status};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{db, demo, http, repo, ui};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Server, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{Compress, ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use std::net::SocketAddr;
+use std::time::Instant;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    pub server: Server,
+    pub addr: SocketAddr,
+    pub state: web::Data<AppState>,
+}
+
+/// What to load into an empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seed {
+    None,
+    Demo,
+}
+
+/// Connects, migrates, prepares built-in data, and binds the server (not yet running).
+pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String> {
+    let pool = db::connect(&settings.database_url, settings.pool_size)?;
+    let (s2, p2) = (settings.clone(), pool.clone());
+    let secret = web::block(move || -> Result<String, String> {
+        let mut c = p2
+            .get()
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        prepare(&mut c, &s2, seed)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    let state = web::Data::new(AppState {
+        jwt: tokens::Jwt::new(secret.as_bytes(), settings.access_token_ttl_secs),
+        hashing: tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1)),
+        pool,
+        settings: settings.clone(),
+    });
+    let listener = std::net::TcpListener::bind(settings.addr)
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let st = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(st.clone())
+            .app_data(web::QueryConfig::default().error_handler(http::extract::query_error))
+            .app_data(web::PathConfig::default().error_handler(http::extract::path_error))
+            .wrap(ErrorHandlers::new().default_handler(as_problem))
+            .wrap(Compress::default())
+            .wrap_fn(|req, srv| {
+                use actix_web::dev::Service;
+                let (method, path) = (req.method().clone(), req.path().to_owned());
+                let start = Instant::now();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    tracing::info!(%method, %path, status = res.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
+                    Ok(res)
+                }
+            })
+            .route("/healthz", web::get().to(http::health::healthz))
+            .route("/readyz", web::get().to(http::health::readyz))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()))
+            .service(web::redirect("/api/docs", "/api/docs/"))
+            .service(web::scope("/api/v1").configure(http::configure).default_service(web::to(not_found)))
+            .service(web::scope("/api").default_service(web::to(not_found)))
+            .configure(ui::configure)
+    })
+    .listen(listener)
+    .map_err(|e| e.to_string())?
+    .shutdown_timeout(30)
+    .run();
+    Ok(Application {
+        server,
+        addr,
+        state,
+    })
+}
+
+fn prepare(c: &mut db::DbConnection, settings: &Settings, seed: Seed) -> Result<String, String> {
+    db::migrate(c)?;
+    let now = db::now();
+    repo::roles::ensure_builtin(c, now).map_err(|e| format!("cannot set up roles: {e}"))?;
+    let secret = match &settings.jwt_secret {
+        Some(s) => s.clone(),
+        None => repo::settings::get_or_init(c, "jwt_secret", &tokens::new_signing_secret())
+            .map_err(|e| e.to_string())?,
+    };
+    if let Some((email, pw)) = &settings.bootstrap_admin {
+        bootstrap_admin(c, email, pw)?;
+    }
+    if seed == Seed::Demo {
+        demo::load(c).map_err(|e| format!("cannot load the demo organisation: {e}"))?;
+    }
+    Ok(secret)
+}
+
+/// Creates the first administrator, only into a database without users.
+fn bootstrap_admin(c: &mut db::DbConnection, email: &str, pw: &str) -> Result<(), String> {
+    if repo::users::count(c).map_err(|e| e.to_string())? > 0 {
+        tracing::info!("users exist; KEHU_BOOTSTRAP_ADMIN_* ignored");
+        return Ok(());
+    }
+    let email = kehu_domain::text::Email::parse("KEHU_BOOTSTRAP_ADMIN_EMAIL", email)
+        .map_err(|e| e.to_string())?;
+    kehu_domain::user::check_password("KEHU_BOOTSTRAP_ADMIN_PASSWORD", pw)
+        .map_err(|e| e.to_string())?;
+    let hash = password::hash(pw)?;
+    let values = repo::users::UserValues {
+        email_key: email.key(),
+        display_name: email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or("admin")
+            .to_owned(),
+        email: email.into_inner(),
+        is_active: true,
+        team_id: None,
+        partner_id: None,
+        locale: None,
+        role_ids: vec!["admin".into()],
+        region_ids: vec![],
+        product_line_ids: vec![],
+    };
+    repo::users::insert(c, &db::new_id(), &values, &hash, db::now()).map_err(|e| e.to_string())?;
+    tracing::info!(email = %values.email, "created the first administrator");
+    Ok(())
+}
+
+async fn not_found() -> HttpResponse {
+    HttpResponse::NotFound()
+        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+        .json(problem_for_status(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "There is no such endpoint.",
+        ))
+}
+
+/// Turns framework errors (405, 413 from actix itself, ...) into problem documents too.
+fn as_problem<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    let status = res.status();
+    if is_problem
+        || !(status.is_client_error() || status.is_server_error())
+        || !res.request().path().starts_with("/api")
+    {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let detail = match status.as_u16() {
+        405 => "This endpoint does not support this method.",
+        413 => "The body must be at most 1 MiB.",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    };
+    let body = serde_json::to_string(&problem_for_status(status, detail)).unwrap_or_default();
+    let (req, _) = res.into_parts();
+    let resp: HttpResponse<BoxBody> = HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+        .body(body);
+    let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, resp).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}

@@ -1,0 +1,12 @@
+use crate::auth::tokens::Jwt;
+use crate::config::Settings;
+use crate::db::DbPool;
+
+/// Shared by every request handler.
+pub struct AppState {
+    pub pool: DbPool,
+    pub jwt: Jwt,
+    pub settings: Settings,
+    /// Bounds concurrent argon2 work so a login flood cannot exhaust memory and CPU.
+    pub hashing: tokio::sync::Semaphore,
+}

@@ -1,0 +1,93 @@
+use crate::db_test;
+use crate::fixtures::{Org, create_customer, customer, user};
+use crate::helpers::TestApp;
+use reqwest::Method;
+use serde_json::json;
+
+async fn contacts_live_and_die_with_their_customer_scope(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let (_, rep) = user("rep@test.example", "sales_rep")
+        .regions(&[&org.shanghai])
+        .create(&app, &admin)
+        .await;
+    let (_, other) = user("other@test.example", "sales_rep")
+        .regions(&[&org.shanghai])
+        .create(&app, &admin)
+        .await;
+    let (_, service) = user("svc@test.example", "service_agent")
+        .create(&app, &admin)
+        .await;
+    let cid = create_customer(&rep, customer("联系人客户")).await;
+    let base = format!("/api/v1/customers/{cid}/contacts");
+
+    let c = rep
+        .post(&base, json!({"name": "王小明", "title": "采购经理", "phones": ["13800138000"], "emails": ["wang@example.com"]}))
+        .await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    let kid = c.id();
+    assert_eq!(c.body["customer_id"], cid.as_str());
+    rep.post(&base, json!({"name": "Alice Chen"})).await;
+    let list = rep.get(&base).await;
+    let names: Vec<&str> = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Alice Chen", "王小明"]);
+    let bad = rep
+        .post(&base, json!({"title": "no name", "emails": ["x"]}))
+        .await;
+    assert_eq!(
+        bad.error_fields(),
+        ["name"],
+        "serde reports the missing name first: {}",
+        bad.text
+    );
+
+    let path = format!("/api/v1/contacts/{kid}");
+    // another rep cannot see it at all; a service agent can read but not change it
+    other.get(&path).await.problem(404);
+    other.get(&base).await.problem(404);
+    let seen = service.get(&path).await;
+    assert_eq!(seen.status, 200);
+    service
+        .patch(&path, &seen.etag(), json!({"title": "x"}))
+        .await
+        .problem(403);
+    service.post(&base, json!({"name": "x"})).await.problem(403);
+
+    let upd = rep
+        .patch(
+            &path,
+            &seen.etag(),
+            json!({"title": null, "phones": ["+86 139 0000 0000"]}),
+        )
+        .await;
+    assert_eq!(upd.status, 200, "{}", upd.text);
+    assert_eq!(upd.body["title"], json!(null));
+    rep.patch(&path, &seen.etag(), json!({"name": "late"}))
+        .await
+        .problem(412);
+
+    assert_eq!(rep.delete(&path).await.status, 204);
+    rep.get(&path).await.problem(404);
+    assert_eq!(
+        rep.get(&base).await.body["data"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(
+        rep.get(&format!("{base}?deleted=true")).await.ids(),
+        vec![kid.clone()]
+    );
+    let back = rep
+        .send(Method::POST, &format!("{path}/restore"), None, &[])
+        .await;
+    assert_eq!(back.status, 200, "{}", back.text);
+
+    // when the customer goes to the trash its contacts go out of reach too
+    admin.delete(&format!("/api/v1/customers/{cid}")).await;
+    rep.get(&path).await.problem(404);
+}
+db_test!(contacts_live_and_die_with_their_customer_scope);

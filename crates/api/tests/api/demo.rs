@@ -1,0 +1,81 @@
+use crate::helpers::TestApp;
+use kehu_api::db::Backend;
+use kehu_api::startup::{self, Seed};
+
+async fn the_demo_organisation_loads_once_and_its_users_sign_in(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, Seed::Demo).await else {
+        return;
+    };
+    // a second start with --demo on the same database changes nothing
+    let again = startup::build(crate::helpers::settings(&app.db), Seed::Demo)
+        .await
+        .unwrap();
+    actix_web::rt::spawn(again.server);
+    let admin = app.login("admin@example.com", "kehu-demo").await;
+    let all = admin
+        .get("/api/v1/customers?include_total=true&limit=1")
+        .await;
+    assert_eq!(all.body["total"], 300);
+    let regions = admin.get("/api/v1/regions").await;
+    let names: Vec<&str> = regions.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for n in [
+        "华东", "上海", "江苏", "浙江", "华南", "广东", "福建", "华北", "北京", "天津",
+    ] {
+        assert!(names.contains(&n), "{n}");
+    }
+    let pool = admin
+        .get("/api/v1/customers?owner=none&include_total=true&limit=1")
+        .await;
+    assert!(
+        pool.body["total"].as_i64().unwrap() > 0,
+        "some customers sit in the company pool"
+    );
+    for (email, role) in [
+        ("manager.east@example.com", "sales_manager"),
+        ("rep.east@example.com", "sales_rep"),
+        ("rep.south@example.com", "sales_rep"),
+        ("service@example.com", "service_agent"),
+        ("marketing@example.com", "marketing"),
+        ("partner@example.com", "partner"),
+    ] {
+        let c = app.login(email, "kehu-demo").await;
+        let me = c.get("/api/v1/me").await;
+        assert_eq!(me.body["roles"][0]["id"], role);
+        let n = c
+            .get("/api/v1/customers?include_total=true&limit=1")
+            .await
+            .body["total"]
+            .as_i64()
+            .unwrap();
+        match role {
+            "service_agent" | "marketing" => assert_eq!(n, 300),
+            _ => assert!(n > 0 && n < 300, "{email} sees {n}: a share, not all"),
+        }
+    }
+    let rep = app.login("rep.east@example.com", "kehu-demo").await;
+    let mine = rep.get("/api/v1/customers?limit=1").await;
+    let cid = mine.body["data"][0]["id"].as_str().unwrap();
+    assert!(
+        !rep.get(&format!("/api/v1/customers/{cid}/contacts"))
+            .await
+            .body["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[actix_web::test]
+async fn demo_sqlite() {
+    the_demo_organisation_loads_once_and_its_users_sign_in(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn demo_postgres() {
+    the_demo_organisation_loads_once_and_its_users_sign_in(Backend::Postgres).await;
+}

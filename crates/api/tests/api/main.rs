@@ -1,0 +1,19 @@
+//! The API integration suite: the real server against SQLite and PostgreSQL,
+//! each test on a fresh database.
+
+mod fixtures;
+mod helpers;
+
+mod access_property;
+mod api_keys;
+mod auth;
+mod contacts;
+mod customers;
+mod customers_list;
+mod demo;
+mod errors;
+mod openapi;
+mod org;
+mod roles;
+mod schema;
+mod users;

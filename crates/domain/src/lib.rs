@@ -1,0 +1,16 @@
+//! Kehu's business rules as plain types and functions.
+//!
+//! Nothing here does I/O: the API crate parses requests into these types,
+//! asks these functions what is allowed, and persists the outcome; the web UI
+//! (wasm32) reuses the same validation.
+
+pub mod access;
+pub mod contact;
+pub mod customer;
+pub mod error;
+pub mod org;
+pub mod paging;
+pub mod text;
+pub mod user;
+
+pub use error::{FieldError, Invalid};

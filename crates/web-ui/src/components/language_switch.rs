@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+
+use crate::translations::{I18n, Lang};
+
+/// 简体中文 / English toggle; the choice is remembered in localStorage.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = I18n::get();
+    let buttons = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            view! {
+                <button
+                    type="button"
+                    class="lang-switch__option"
+                    lang=lang.code()
+                    data-testid=format!("lang-{}", lang.id())
+                    aria-pressed=move || (i18n.lang() == lang).to_string()
+                    on:click=move |_| i18n.choose(lang)
+                >
+                    {lang.native_name()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || i18n.t().language>
+            {buttons}
+        </div>
+    }
+}

@@ -1,0 +1,16 @@
+DROP TABLE contacts;
+DROP TABLE customer_collaborators;
+DROP TABLE customer_tags;
+DROP TABLE customer_product_lines;
+DROP TABLE customers;
+DROP TABLE login_failures;
+DROP TABLE api_keys;
+DROP TABLE refresh_tokens;
+DROP TABLE user_product_lines;
+DROP TABLE user_regions;
+DROP TABLE user_roles;
+DROP TABLE role_grants;
+DROP TABLE roles;
+DROP TABLE users;
+DROP TABLE org_units;
+DROP TABLE settings;
