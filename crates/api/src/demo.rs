@@ -236,7 +236,7 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
             is_active: true,
             team_id: p.team.map(Into::into),
             partner_id: p.partner.map(Into::into),
-            locale: Some("zh-CN".into()),
+            locale: None,
             role_ids: vec![p.role.into()],
             region_ids: p.regions.iter().map(|r| r.to_string()).collect(),
             product_line_ids: vec![],

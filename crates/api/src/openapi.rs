@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         http::auth::refresh,
         http::auth::logout,
         http::auth::me,
+        http::auth::update_me,
         http::users::list,
         http::users::create,
         http::users::get,

@@ -38,6 +38,22 @@ pub fn display_name(raw: &str) -> Result<String, Invalid> {
     text::required("display_name", raw, text::SHORT_MAX)
 }
 
+/// The languages Kehu speaks.
+pub const LOCALES: [&str; 3] = ["zh-CN", "zh-TW", "en"];
+
+/// A user's preferred language: one Kehu speaks, or none.
+pub fn locale(raw: Option<&str>) -> Result<Option<String>, Invalid> {
+    let v = text::optional("locale", raw, 20)?;
+    match v {
+        Some(l) if !LOCALES.contains(&l.as_str()) => Err(Invalid::one(
+            "locale",
+            "invalid_choice",
+            "must be one of: zh-CN, zh-TW, en",
+        )),
+        other => Ok(other),
+    }
+}
+
 /// Failed sign-ins allowed within [`THROTTLE_WINDOW_SECS`] before the account is locked.
 pub const MAX_FAILED_LOGINS: i32 = 5;
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
@@ -80,6 +96,13 @@ impl LoginFailures {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locales() {
+        assert_eq!(locale(Some("zh-TW")).unwrap().as_deref(), Some("zh-TW"));
+        assert_eq!(locale(Some(" ")).unwrap(), None);
+        assert!(locale(Some("klingon")).is_err());
+    }
 
     #[test]
     fn passwords() {

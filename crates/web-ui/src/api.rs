@@ -1,8 +1,10 @@
 //! The app's only door to the REST API: JSON in and out, the bearer token on
 //! every authenticated call, and non-2xx `application/problem+json` answers
-//! turned into a typed [`ApiError`].
+//! turned into a typed [`ApiError`]. Pages call it through
+//! [`Session::call`](crate::session::Session), which adds the token and
+//! refreshes it once when it has expired.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -12,15 +14,21 @@ const BASE: &str = "/api/v1";
 /// One field's problem in a 422 answer.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct FieldProblem {
-    /// Dotted path of the field, e.g. `email`.
+    /// Path of the field, e.g. `email` or `phones[1]`.
     pub field: String,
+    /// Stable reason (`required`, `invalid_email`, …), translated by the UI.
+    #[serde(default)]
+    pub code: String,
     /// Readable English explanation from the server.
     pub message: String,
 }
 
-/// An RFC 9457 problem document (only the members the UI shows).
+/// An RFC 9457 problem document (the members the UI shows).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Problem {
+    /// `/problems/<slug>`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -33,6 +41,13 @@ pub struct Problem {
     /// Seconds from the `Retry-After` header of a 429/503, when it is a number.
     #[serde(skip)]
     pub retry_after: Option<u32>,
+}
+
+impl Problem {
+    /// The slug of `type`, e.g. `validation`.
+    pub fn slug(&self) -> &str {
+        self.kind.strip_prefix("/problems/").unwrap_or(&self.kind)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +70,14 @@ impl ApiError {
             ApiError::Network | ApiError::Decode => None,
         }
     }
+
+    /// Field problems of a 422 (empty otherwise).
+    pub fn fields(&self) -> &[FieldProblem] {
+        match self {
+            ApiError::Problem(p) => &p.errors,
+            _ => &[],
+        }
+    }
 }
 
 /// Answer of `login` and `refresh`.
@@ -66,16 +89,45 @@ pub struct Tokens {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Role {
+    pub id: String,
     pub name: String,
 }
 
-/// Answer of `GET /me` (only the members the UI shows so far).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Permission {
+    pub resource: String,
+    pub action: String,
+    pub scopes: Vec<String>,
+}
+
+/// Answer of `GET /me`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Me {
+    pub id: String,
     pub email: String,
     pub display_name: String,
     #[serde(default)]
     pub roles: Vec<Role>,
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+impl Me {
+    /// Whether the user may `action` some `resource` at all (the API decides per record).
+    pub fn can(&self, resource: &str, action: &str) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| p.resource == resource && p.action == action && !p.scopes.is_empty())
+    }
+}
+
+/// A record with the ETag to send back when changing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned<T> {
+    pub data: T,
+    pub etag: String,
 }
 
 #[derive(Serialize)]
@@ -113,23 +165,115 @@ pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
     send(req).await.map(drop)
 }
 
-pub async fn me(access_token: &str) -> Result<Me, ApiError> {
-    let req = authorized(Request::get(&url("/me")), access_token)
-        .build()
-        .map_err(|_| ApiError::Network)?;
-    read(send(req).await?).await
+/// One authenticated call, described so that it can be sent again after a token refresh.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<serde_json::Value>,
+    pub if_match: Option<String>,
+}
+
+impl Call {
+    pub fn get(path: impl Into<String>) -> Self {
+        Self {
+            method: Method::GET,
+            path: path.into(),
+            body: None,
+            if_match: None,
+        }
+    }
+
+    pub fn post(path: impl Into<String>, body: &impl Serialize) -> Self {
+        Self {
+            method: Method::POST,
+            path: path.into(),
+            body: serde_json::to_value(body).ok(),
+            if_match: None,
+        }
+    }
+
+    pub fn patch(path: impl Into<String>, etag: &str, body: &impl Serialize) -> Self {
+        Self {
+            method: Method::PATCH,
+            path: path.into(),
+            body: serde_json::to_value(body).ok(),
+            if_match: Some(etag.to_owned()),
+        }
+    }
+
+    /// A PATCH of the caller's own settings, which carry no version.
+    pub fn patch_no_version(path: impl Into<String>, body: &impl Serialize) -> Self {
+        Self {
+            method: Method::PATCH,
+            path: path.into(),
+            body: serde_json::to_value(body).ok(),
+            if_match: None,
+        }
+    }
+
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self {
+            method: Method::DELETE,
+            path: path.into(),
+            body: None,
+            if_match: None,
+        }
+    }
+
+    /// Sends with the given access token; `path` is below `/api/v1` and may carry a query.
+    pub async fn send(&self, access_token: &str) -> Result<Response, ApiError> {
+        let mut b = RequestBuilder::new(&url(&self.path))
+            .method(self.method.clone())
+            .header("Authorization", &format!("Bearer {access_token}"));
+        if let Some(etag) = &self.if_match {
+            b = b.header("If-Match", etag);
+        }
+        let req = match &self.body {
+            Some(v) => with_json(b, v)?,
+            None => b.build().map_err(|_| ApiError::Network)?,
+        };
+        send(req).await
+    }
+}
+
+/// Reads a JSON answer.
+pub async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    resp.json().await.map_err(|_| ApiError::Decode)
+}
+
+/// Reads a JSON answer with its ETag.
+pub async fn read_versioned<T: DeserializeOwned>(resp: Response) -> Result<Versioned<T>, ApiError> {
+    let etag = resp.headers().get("etag").unwrap_or_default();
+    Ok(Versioned {
+        data: read(resp).await?,
+        etag,
+    })
+}
+
+/// Percent-encodes a query-string value (UTF-8, so Chinese search text works).
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 fn url(path: &str) -> String {
     format!("{BASE}{path}")
 }
 
-fn authorized(builder: RequestBuilder, access_token: &str) -> RequestBuilder {
-    builder.header("Authorization", &format!("Bearer {access_token}"))
-}
-
-fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, ApiError> {
-    // Serialising these plain structs cannot fail; treat it like a failed send if it does.
+fn with_json<T: Serialize + ?Sized>(
+    builder: RequestBuilder,
+    body: &T,
+) -> Result<Request, ApiError> {
+    // Serialising these plain values cannot fail; treat it like a failed send if it does.
     builder.json(body).map_err(|_| ApiError::Network)
 }
 
@@ -160,8 +304,4 @@ async fn send(req: Request) -> Result<Response, ApiError> {
         })),
         Err(_) => Err(ApiError::Status(status)),
     }
-}
-
-async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
-    resp.json().await.map_err(|_| ApiError::Decode)
 }

@@ -2,16 +2,15 @@
 
 mod api;
 mod components;
+mod i18n;
 mod routes;
 mod session;
-mod translations;
 
 use leptos::prelude::*;
 
-use crate::components::LanguageSwitch;
-use crate::routes::CurrentPage;
+use crate::i18n::I18n;
+use crate::routes::AppRoutes;
 use crate::session::Session;
-use crate::translations::I18n;
 
 fn main() {
     leptos::mount::mount_to_body(App);
@@ -19,13 +18,7 @@ fn main() {
 
 #[component]
 fn App() -> impl IntoView {
-    let i18n = I18n::provide();
+    I18n::provide();
     Session::provide();
-    view! {
-        <header class="topbar">
-            <span class="brand" data-testid="brand">{move || i18n.t().app_name}</span>
-            <LanguageSwitch />
-        </header>
-        <CurrentPage />
-    }
+    view! { <AppRoutes /> }
 }

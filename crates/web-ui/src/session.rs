@@ -12,7 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::Storage;
 
-use crate::api::{self, ApiError, Me, Tokens};
+use crate::api::{self, ApiError, Call, Me, Tokens, Versioned};
+use crate::i18n::{I18n, Lang};
+use serde::de::DeserializeOwned;
 
 const ACCESS_KEY: &str = "kehu.access_token";
 const REFRESH_KEY: &str = "kehu.refresh_token";
@@ -96,23 +98,104 @@ impl Session {
         }
     }
 
-    /// Fetches the signed-in user; on 401 refreshes the tokens once and retries.
+    /// Fetches the signed-in user and applies their language, if they chose one.
     async fn load_me(self) -> Result<(), ApiError> {
-        let first = match self.access.get_value() {
-            Some(token) => api::me(&token).await,
-            None => Err(ApiError::Status(401)),
-        };
-        let me = match first {
-            Err(e) if e.status() == Some(401) => {
-                let refresh = stored_refresh().ok_or(e)?;
-                let tokens = api::refresh(&refresh).await?;
-                self.keep(&tokens);
-                api::me(&tokens.access_token).await?
+        let me: Me = api::read(self.call(&Call::get("/me")).await?).await?;
+        if let Some(lang) = me.locale.as_deref().and_then(Lang::from_code) {
+            if let Some(i18n) = use_context::<I18n>() {
+                i18n.choose(lang);
             }
-            other => other?,
-        };
+        }
         self.auth.set(Auth::SignedIn(me));
         Ok(())
+    }
+
+    /// Sends an authenticated call. An expired access token is refreshed once
+    /// and the call repeated; a refused refresh signs the user out.
+    pub async fn call(self, call: &Call) -> Result<gloo_net::http::Response, ApiError> {
+        let first = match self.access.get_value() {
+            Some(token) => call.send(&token).await,
+            None => Err(ApiError::Status(401)),
+        };
+        match first {
+            Err(e) if e.status() == Some(401) => {
+                let Some(refresh) = stored_refresh() else {
+                    self.forget();
+                    return Err(e);
+                };
+                let tokens = match api::refresh(&refresh).await {
+                    Ok(t) => t,
+                    Err(err) => {
+                        // a refused refresh ends the session; a network error keeps it for later
+                        if err.status().is_some_and(|s| (400..500).contains(&s)) {
+                            self.forget();
+                        }
+                        return Err(err);
+                    }
+                };
+                self.keep(&tokens);
+                call.send(&tokens.access_token).await
+            }
+            other => other,
+        }
+    }
+
+    /// GET `path` and read the JSON answer.
+    pub async fn get_json<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
+        api::read(self.call(&Call::get(path)).await?).await
+    }
+
+    /// GET a record with its ETag.
+    pub async fn get_versioned<T: DeserializeOwned>(
+        self,
+        path: &str,
+    ) -> Result<Versioned<T>, ApiError> {
+        api::read_versioned(self.call(&Call::get(path)).await?).await
+    }
+
+    /// Send a call that answers a record, and read it with its ETag.
+    pub async fn send_versioned<T: DeserializeOwned>(
+        self,
+        call: &Call,
+    ) -> Result<Versioned<T>, ApiError> {
+        api::read_versioned(self.call(call).await?).await
+    }
+
+    /// Send a call whose answer body does not matter (204s, deletes).
+    pub async fn send(self, call: &Call) -> Result<(), ApiError> {
+        self.call(call).await.map(drop)
+    }
+
+    /// The signed-in user, untracked (for event handlers).
+    pub fn me_untracked(self) -> Option<Me> {
+        match self.auth.get_untracked() {
+            Auth::SignedIn(me) => Some(me),
+            _ => None,
+        }
+    }
+
+    /// The signed-in user (tracked).
+    pub fn me(self) -> Option<Me> {
+        match self.auth.get() {
+            Auth::SignedIn(me) => Some(me),
+            _ => None,
+        }
+    }
+
+    /// Remembers the language for the signed-in user on the server too.
+    pub fn remember_language(self, lang: Lang) {
+        if self.me_untracked().is_none() {
+            return;
+        }
+        spawn_local(async move {
+            // best effort: the device remembers it either way
+            let _ = self
+                .send(&Call::patch_no_version(
+                    "/me",
+                    &serde_json::json!({"locale": lang.code()}),
+                ))
+                .await;
+        });
     }
 
     fn keep(self, tokens: &Tokens) {

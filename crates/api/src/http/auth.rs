@@ -2,7 +2,7 @@
 
 use super::extract::Body;
 use super::wire::auth::{
-    LoginRequest, Me, Permission, RefreshRequest, RoleRef, TokenResponse, UserRef,
+    LoginRequest, Me, MeUpdate, Permission, RefreshRequest, RoleRef, TokenResponse, UserRef,
 };
 use crate::auth::principal::Via;
 use crate::auth::{Auth, password, tokens};
@@ -210,6 +210,10 @@ pub async fn logout(
     responses((status = 200, description = "The caller", body = Me)),
 )]
 pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>, ApiError> {
+    Ok(web::Json(load_me(&state, auth).await?))
+}
+
+async fn load_me(state: &AppState, auth: Auth) -> Result<Me, ApiError> {
     let (uid, role_ids) = (auth.user_id().to_owned(), auth.role_ids.clone());
     let (user, roles) = db::run(&state.pool, move |c| {
         let u = repo::users::get(c, &uid)?.ok_or_else(|| ApiError::not_found("user"))?;
@@ -225,7 +229,7 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
         Ok((u, roles))
     })
     .await?;
-    Ok(web::Json(Me {
+    Ok(Me {
         id: user.row.id,
         email: user.row.email,
         display_name: user.row.display_name,
@@ -234,6 +238,7 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
         region_ids: user.region_ids,
         product_line_ids: user.product_line_ids,
         partner_id: user.row.partner_id,
+        locale: user.row.locale,
         authenticated_via: match auth.via {
             Via::Session => "session".into(),
             Via::ApiKey { .. } => "api_key".into(),
@@ -248,12 +253,42 @@ pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<web::Json<Me>,
                 scopes: s.iter().map(|x| x.as_str().to_owned()).collect(),
             })
             .collect(),
-    }))
+    })
+}
+
+/// Change the signed-in user's own preferences (the language).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/me",
+    tag = "auth",
+    request_body = MeUpdate,
+    responses((status = 200, description = "The caller, updated", body = Me)),
+)]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<MeUpdate>,
+) -> Result<web::Json<Me>, ApiError> {
+    if let Some(locale) = body.0.locale {
+        let locale = kehu_domain::user::locale(locale.as_deref())?;
+        let uid = auth.user_id().to_owned();
+        db::run(&state.pool, move |c| {
+            Ok(repo::users::set_locale(
+                c,
+                &uid,
+                locale.as_deref(),
+                db::now(),
+            )?)
+        })
+        .await?;
+    }
+    Ok(web::Json(load_me(&state, auth).await?))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/login", web::post().to(login))
         .route("/auth/refresh", web::post().to(refresh))
         .route("/auth/logout", web::post().to(logout))
-        .route("/me", web::get().to(me));
+        .route("/me", web::get().to(me))
+        .route("/me", web::patch().to(update_me));
 }

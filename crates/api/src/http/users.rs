@@ -68,20 +68,6 @@ fn check_refs(c: &mut DbConnection, v: &UserValues) -> Result<(), ApiError> {
     Ok(col.finish()?)
 }
 
-fn parse_locale(raw: Option<&str>) -> Result<Option<String>, kehu_domain::Invalid> {
-    let v = text::optional("locale", raw, 20)?;
-    if let Some(l) = &v
-        && !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return Err(kehu_domain::Invalid::one(
-            "locale",
-            "invalid_locale",
-            "must be a language tag like zh-CN or en",
-        ));
-    }
-    Ok(v)
-}
-
 fn id_list(col: &mut Collector, field: &str, ids: Vec<String>) -> Vec<String> {
     col.take(text::list(
         field,
@@ -148,7 +134,7 @@ pub async fn create(
     let email = col.take(Email::parse("email", &b.email));
     let display_name = col.take(user::display_name(&b.display_name));
     col.take(user::check_password("password", &b.password));
-    let locale = col.take(parse_locale(b.locale.as_deref())).flatten();
+    let locale = col.take(user::locale(b.locale.as_deref())).flatten();
     let role_ids = id_list(&mut col, "role_ids", b.role_ids);
     let region_ids = id_list(&mut col, "region_ids", b.region_ids);
     let product_line_ids = id_list(&mut col, "product_line_ids", b.product_line_ids);
@@ -256,7 +242,7 @@ pub async fn update(
     let locale = b
         .locale
         .as_ref()
-        .map(|l| col.take(parse_locale(l.as_deref())).flatten());
+        .map(|l| col.take(user::locale(l.as_deref())).flatten());
     let role_ids = b.role_ids.map(|r| id_list(&mut col, "role_ids", r));
     let region_ids = b.region_ids.map(|r| id_list(&mut col, "region_ids", r));
     let product_line_ids = b

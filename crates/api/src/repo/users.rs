@@ -268,3 +268,19 @@ pub fn update(
         get(c, id)
     })
 }
+
+/// Sets the user's preferred language (their own preference; no version check needed).
+pub fn set_locale(
+    c: &mut DbConnection,
+    id: &str,
+    locale: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set((
+            users::locale.eq(locale),
+            users::updated_at.eq(now),
+            users::version.eq(users::version + 1),
+        ))
+        .execute(c)
+}

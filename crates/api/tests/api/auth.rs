@@ -242,3 +242,44 @@ async fn bootstrap_admin_is_created_only_in_an_empty_database(app: TestApp) {
     r.problem(401);
 }
 db_test!(bootstrap_admin_is_created_only_in_an_empty_database);
+
+async fn users_keep_their_language(app: TestApp) {
+    let admin = app.admin().await;
+    let me = admin.get("/api/v1/me").await;
+    assert_eq!(me.body["locale"], serde_json::Value::Null);
+    let r = admin
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"locale": "zh-TW"})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["locale"], "zh-TW");
+    let again = app.admin().await;
+    assert_eq!(
+        again.get("/api/v1/me").await.body["locale"],
+        "zh-TW",
+        "remembered for the user"
+    );
+    let bad = admin
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"locale": "xx"})),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.problem(422)["errors"][0]["field"], "locale");
+    let r = admin
+        .send(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"display_name": "me"})),
+            &[],
+        )
+        .await;
+    r.problem(422);
+}
+db_test!(users_keep_their_language);

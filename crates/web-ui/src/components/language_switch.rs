@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 
-use crate::translations::{I18n, Lang};
+use crate::i18n::{I18n, Lang};
+use crate::session::Session;
 
-/// 简体中文 / English toggle; the choice is remembered in localStorage.
+/// 简体中文 / 繁體中文 / English; remembered on the device and, when signed in, for the user.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = I18n::get();
+    let session = Session::get();
     let buttons = Lang::ALL
         .into_iter()
         .map(|lang| {
@@ -16,7 +18,10 @@ pub fn LanguageSwitch() -> impl IntoView {
                     lang=lang.code()
                     data-testid=format!("lang-{}", lang.id())
                     aria-pressed=move || (i18n.lang() == lang).to_string()
-                    on:click=move |_| i18n.choose(lang)
+                    on:click=move |_| {
+                        i18n.choose(lang);
+                        session.remember_language(lang);
+                    }
                 >
                     {lang.native_name()}
                 </button>
@@ -24,7 +29,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="lang-switch" role="group" aria-label=move || i18n.t().language>
+        <div class="lang-switch" role="group" aria-label=move || i18n.t("language")>
             {buttons}
         </div>
     }

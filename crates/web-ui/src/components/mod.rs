@@ -1,7 +1,9 @@
 //! Small building blocks shared by the pages.
 
 mod language_switch;
+pub mod problem;
 mod text_field;
 
 pub use language_switch::LanguageSwitch;
+pub use problem::ProblemAlert;
 pub use text_field::TextField;

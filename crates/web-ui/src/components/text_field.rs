@@ -7,7 +7,10 @@ use leptos::prelude::*;
 pub fn TextField(
     /// Element id and form name of the input.
     id: &'static str,
-    #[prop(into)] label: Signal<&'static str>,
+    #[prop(into)] label: Signal<String>,
+    /// Marks the field as required, visibly and for screen readers.
+    #[prop(optional)]
+    required: bool,
     /// The input's `type`, e.g. `email` or `password`.
     kind: &'static str,
     autocomplete: &'static str,
@@ -26,6 +29,7 @@ pub fn TextField(
         <div class="field">
             <label class="field__label" for=id>
                 {move || label.get()}
+                {required.then(|| view! { <span class="field__required" aria-hidden="true">" *"</span> })}
             </label>
             <input
                 class="field__input"
@@ -33,6 +37,8 @@ pub fn TextField(
                 name=id
                 type=kind
                 autocomplete=autocomplete
+                required=required
+                aria-required=required.then_some("true")
                 data-testid=id
                 aria-invalid=move || has_error().then_some("true")
                 aria-describedby=described_by

@@ -6,8 +6,9 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::components::TextField;
+use crate::components::problem;
+use crate::i18n::I18n;
 use crate::session::Session;
-use crate::translations::{I18n, Texts};
 
 /// One message for the user: either text from the server, shown as given, or one of ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +18,8 @@ enum Msg {
     InvalidEmail,
     WrongCredentials,
     Network,
-    Unexpected(Option<u16>),
-    RetryAfter(u32),
+    /// A refusal other than wrong credentials, explained in the reader's language.
+    Api(ApiError),
 }
 
 impl Msg {
@@ -31,16 +32,14 @@ impl Msg {
         }
     }
 
-    fn text(&self, t: &Texts) -> String {
+    fn text(&self, i18n: I18n) -> String {
         match self {
             Msg::Plain(s) => s.clone(),
-            Msg::Required => t.required.to_owned(),
-            Msg::InvalidEmail => t.invalid_email.to_owned(),
-            Msg::WrongCredentials => t.wrong_credentials.to_owned(),
-            Msg::Network => t.network_error.to_owned(),
-            Msg::Unexpected(None) => t.unexpected.to_owned(),
-            Msg::Unexpected(Some(status)) => format!("{} (HTTP {status})", t.unexpected),
-            Msg::RetryAfter(secs) => (t.retry_after)(*secs),
+            Msg::Required => i18n.t("required"),
+            Msg::InvalidEmail => i18n.t("invalid-email"),
+            Msg::WrongCredentials => i18n.t("wrong-credentials"),
+            Msg::Network => i18n.t("error-network"),
+            Msg::Api(err) => problem::summary(i18n, err).join(" "),
         }
     }
 }
@@ -72,33 +71,20 @@ impl Failure {
 
     fn from_api(err: ApiError) -> Self {
         let mut f = Failure::default();
-        match err {
-            ApiError::Problem(p) => {
-                let headline = p.detail.or(p.title).filter(|s| !s.trim().is_empty());
-                f.summary.push(match headline {
-                    Some(text) => Msg::Plain(text),
-                    None if p.status == 401 => Msg::WrongCredentials,
-                    None => Msg::Unexpected(Some(p.status)),
-                });
-                if let Some(secs) = p.retry_after {
-                    f.summary.push(Msg::RetryAfter(secs));
-                }
-                for e in p.errors {
-                    match e.field.as_str() {
-                        "email" if f.email.is_none() => f.email = Some(Msg::Plain(e.message)),
-                        "password" if f.password.is_none() => {
-                            f.password = Some(Msg::Plain(e.message))
-                        }
-                        _ => f
-                            .summary
-                            .push(Msg::Plain(format!("{}: {}", e.field, e.message))),
-                    }
-                }
+        for e in err.fields() {
+            let msg = Some(Msg::from_rule(&e.code, &e.message));
+            match e.field.as_str() {
+                "email" if f.email.is_none() => f.email = msg,
+                "password" if f.password.is_none() => f.password = msg,
+                _ => {}
             }
+        }
+        match &err {
+            ApiError::Problem(p) if p.status == 401 => f.summary.push(Msg::WrongCredentials),
+            ApiError::Problem(p) if p.status == 422 => {}
             ApiError::Status(401) => f.summary.push(Msg::WrongCredentials),
-            ApiError::Status(status) => f.summary.push(Msg::Unexpected(Some(status))),
             ApiError::Network => f.summary.push(Msg::Network),
-            ApiError::Decode => f.summary.push(Msg::Unexpected(None)),
+            _ => f.summary.push(Msg::Api(err.clone())),
         }
         f
     }
@@ -127,7 +113,7 @@ pub fn SignInPage() -> impl IntoView {
         }
         pending.set(true);
         spawn_local(async move {
-            // On success the session switches to the home page and this page is gone.
+            // On success the session switches to the signed-in app and this page is gone.
             if let Err(err) = session.sign_in(e.trim(), &p).await {
                 failure.set(Failure::from_api(err));
                 pending.set(false);
@@ -136,23 +122,19 @@ pub fn SignInPage() -> impl IntoView {
     };
 
     let field_error = move |pick: fn(&Failure) -> &Option<Msg>| {
-        Signal::derive(move || {
-            let t = i18n.t();
-            failure.with(|f| pick(f).as_ref().map(|m| m.text(t)))
-        })
+        Signal::derive(move || failure.with(|f| pick(f).as_ref().map(|m| m.text(i18n))))
     };
     let summary = move || {
-        let t = i18n.t();
         failure.with(|f| {
             (!f.summary.is_empty()).then(|| {
                 let items = f
                     .summary
                     .iter()
-                    .map(|m| view! { <p>{m.text(t)}</p> })
+                    .map(|m| view! { <p>{m.text(i18n)}</p> })
                     .collect_view();
                 view! {
                     <div class="alert" role="alert" data-testid="form-error">
-                        <p class="alert__title">{t.sign_in_failed}</p>
+                        <p class="alert__title">{i18n.t("sign-in-failed")}</p>
                         {items}
                     </div>
                 }
@@ -161,7 +143,7 @@ pub fn SignInPage() -> impl IntoView {
     };
 
     view! {
-        <main class="page page--narrow" id="main">
+        <section class="narrow">
             <form
                 class="card"
                 novalidate
@@ -170,11 +152,13 @@ pub fn SignInPage() -> impl IntoView {
                 data-testid="sign-in-form"
                 on:submit=on_submit
             >
-                <h1 id="sign-in-title">{move || i18n.t().sign_in_title}</h1>
+                <h1 id="sign-in-title">{move || i18n.t("sign-in-title")}</h1>
+                <p class="muted">{move || i18n.t("sign-in-intro")}</p>
                 {summary}
                 <TextField
                     id="email"
-                    label=move || i18n.t().email
+                    label=Signal::derive(move || i18n.t("email"))
+                    required=true
                     kind="email"
                     autocomplete="username"
                     value=email
@@ -182,7 +166,8 @@ pub fn SignInPage() -> impl IntoView {
                 />
                 <TextField
                     id="password"
-                    label=move || i18n.t().password
+                    label=Signal::derive(move || i18n.t("password"))
+                    required=true
                     kind="password"
                     autocomplete="current-password"
                     value=password
@@ -194,12 +179,9 @@ pub fn SignInPage() -> impl IntoView {
                     data-testid="sign-in-submit"
                     aria-disabled=move || pending.get().then_some("true")
                 >
-                    {move || {
-                        let t = i18n.t();
-                        if pending.get() { t.signing_in } else { t.sign_in }
-                    }}
+                    {move || if pending.get() { i18n.t("signing-in") } else { i18n.t("sign-in") }}
                 </button>
             </form>
-        </main>
+        </section>
     }
 }

@@ -72,8 +72,22 @@ pub struct Me {
     /// Product lines the user is limited to; empty means all.
     pub product_line_ids: Vec<String>,
     pub partner_id: Option<String>,
+    /// Preferred language (`zh-CN`, `zh-TW`, `en`), remembered for the user; null: not chosen.
+    #[schema(example = "zh-CN")]
+    pub locale: Option<String>,
     /// How the request was authenticated: `session` or `api_key`.
     #[schema(example = "session")]
     pub authenticated_via: String,
     pub permissions: Vec<Permission>,
+}
+
+/// The signed-in user's own preferences.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"locale": "en"}))]
+pub struct MeUpdate {
+    /// Preferred language: `zh-CN`, `zh-TW` or `en`; null forgets the choice.
+    #[serde(default, deserialize_with = "crate::http::extract::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub locale: Option<Option<String>>,
 }

@@ -1,0 +1,12 @@
+sign-in-title = Sign in
+sign-in-intro = Sign in with your company e-mail address.
+email = Email
+password = Password
+sign-in = Sign in
+signing-in = Signing in…
+sign-in-failed = Sign-in failed
+wrong-credentials = Wrong email or password.
+invalid-email = Enter an email address like name@example.com.
+required = This field is required.
+roles = Roles
+no-roles = none

@@ -1,0 +1,12 @@
+sign-in-title = 登录
+sign-in-intro = 请使用公司电子邮箱登录。
+email = 电子邮箱
+password = 密码
+sign-in = 登录
+signing-in = 正在登录…
+sign-in-failed = 登录失败
+wrong-credentials = 邮箱或密码不正确。
+invalid-email = 请输入有效的电子邮箱地址，例如 name@example.com。
+required = 此项为必填项。
+roles = 角色
+no-roles = 无

@@ -1,0 +1,12 @@
+sign-in-title = 登入
+sign-in-intro = 請使用公司電子郵箱登入。
+email = 電子郵箱
+password = 密碼
+sign-in = 登入
+signing-in = 正在登入…
+sign-in-failed = 登入失敗
+wrong-credentials = 郵箱或密碼不正確。
+invalid-email = 請輸入有效的電子郵箱地址，例如 name@example.com。
+required = 此項為必填項。
+roles = 角色
+no-roles = 無

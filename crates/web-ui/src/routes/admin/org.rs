@@ -1,0 +1,9 @@
+use leptos::prelude::*;
+
+use crate::i18n::I18n;
+
+#[component]
+pub fn OrgPage() -> impl IntoView {
+    let i18n = I18n::get();
+    view! { <h1>{move || i18n.t("admin-org-title")}</h1> }
+}
