@@ -12,7 +12,7 @@ CARGO ?= cargo
 KEHU_RELEASE := $(CARGO_TARGET_DIR)/release/kehu
 KEHU_DEBUG := $(CARGO_TARGET_DIR)/debug/kehu
 
-.PHONY: help run test build ui fmt fmt-check clippy domain-purity domain-wasm test-rust openapi e2e deps
+.PHONY: help run test build ui fmt fmt-check clippy domain-purity domain-wasm locales test-rust openapi e2e deps
 
 help:
 	@echo "make run    build everything and start Kehu with the demo organisation at http://127.0.0.1:8080"
@@ -78,5 +78,9 @@ e2e: ui
 	$(CARGO) build -p kehu-api
 	KEHU_BIN=$(KEHU_DEBUG) scripts/e2e.sh
 
-test: deps fmt-check clippy domain-purity domain-wasm test-rust e2e
+## The UI's languages have the same messages, and the code uses no undefined one.
+locales:
+	python3 scripts/check-locales.py
+
+test: deps fmt-check clippy domain-purity domain-wasm locales test-rust e2e
 	@echo "make test: all checks passed"

@@ -9,7 +9,6 @@ export class LoginPage {
   readonly emailError: Locator;
   readonly passwordError: Locator;
   readonly signedInAs: Locator;
-  readonly userEmail: Locator;
   readonly signOut: Locator;
   readonly chinese: Locator;
   readonly english: Locator;
@@ -22,7 +21,6 @@ export class LoginPage {
     this.emailError = page.getByTestId('email-error');
     this.passwordError = page.getByTestId('password-error');
     this.signedInAs = page.getByTestId('signed-in-as');
-    this.userEmail = page.getByTestId('user-email');
     this.signOut = page.getByTestId('sign-out');
     this.chinese = page.getByRole('button', { name: '简体中文' });
     this.english = page.getByRole('button', { name: 'English' });
