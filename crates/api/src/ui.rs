@@ -1,6 +1,6 @@
 //! Serves the web UI: content-hashed assets cached for a year, `index.html`
-//! never cached, and every other path answered with `index.html` so the
-//! browser app's routes survive a reload.
+//! never cached, and every other path without a file extension answered with
+//! `index.html` so the browser app's routes survive a reload.
 
 use actix_files::NamedFile;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
@@ -36,6 +36,13 @@ async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         );
         return resp;
+    }
+    // a missing file (favicon.ico, a stale hashed asset) is a 404, not the app
+    let last = tail.rsplit('/').next().unwrap_or_default();
+    if last.contains('.') && last != "index.html" {
+        return HttpResponse::NotFound()
+            .content_type("text/plain; charset=utf-8")
+            .body("Not found");
     }
     match NamedFile::open(root.join("index.html")) {
         Ok(f) => {

@@ -110,3 +110,46 @@ async fn health_and_readiness(app: TestApp) {
     assert_eq!(r.body["status"], "ready");
 }
 db_test!(health_and_readiness);
+
+async fn the_ui_is_served_with_the_right_caching(app: TestApp) {
+    let dir = std::env::temp_dir().join(format!("kehu-ui-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(dir.join("app-0123456789abcdef.js"), "console.log(1)").unwrap();
+    let mut s = crate::helpers::settings(&app.db);
+    s.ui_dir = dir.clone();
+    let ui = kehu_api::startup::build(s, kehu_api::startup::Seed::None)
+        .await
+        .unwrap();
+    let base = format!("http://{}", ui.addr);
+    actix_web::rt::spawn(ui.server);
+    let get = |p: &str| app.client.get(format!("{base}{p}")).send();
+    let index = get("/customers/123").await.unwrap();
+    assert_eq!(index.status(), 200);
+    assert_eq!(index.headers()["cache-control"], "no-cache");
+    assert!(
+        index.text().await.unwrap().contains("<title>app</title>"),
+        "app routes get index.html"
+    );
+    let asset = get("/app-0123456789abcdef.js").await.unwrap();
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(get("/favicon.ico").await.unwrap().status(), 404);
+    for sneaky in [
+        "/../../etc/passwd",
+        "/..%2F..%2Fetc%2Fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+    ] {
+        let r = get(sneaky).await.unwrap().text().await.unwrap();
+        assert!(
+            !r.contains("root:"),
+            "{sneaky} must not leave the UI folder"
+        );
+    }
+    let head = app.client.head(format!("{base}/")).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    std::fs::remove_dir_all(dir).ok();
+}
+db_test!(the_ui_is_served_with_the_right_caching);
