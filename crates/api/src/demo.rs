@@ -5,7 +5,6 @@
 use crate::auth::password;
 use crate::db::{self, DbConnection};
 use crate::repo::{self, org::UnitKind, users::UserValues};
-use diesel::Connection;
 use kehu_domain::contact::{Contact, RawContact};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
 
@@ -139,7 +138,7 @@ pub fn load(c: &mut DbConnection) -> Result<(), String> {
         return Ok(());
     }
     let hash = password::hash(PASSWORD)?;
-    c.transaction(|c| load_in(c, &hash).map_err(diesel_err))
+    crate::db::write_tx(c, |c| load_in(c, &hash).map_err(diesel_err))
         .map_err(|e: diesel::result::Error| e.to_string())?;
     tracing::info!("loaded the demo organisation");
     Ok(())

@@ -162,6 +162,48 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A transaction that writes. On SQLite it begins with `BEGIN IMMEDIATE`,
+/// taking the write lock before the first read: a deferred transaction that
+/// reads and then writes fails at once with SQLITE_BUSY when another writer
+/// got in between (WAL snapshots cannot be upgraded), and the busy timeout
+/// cannot help. PostgreSQL's row locks need no such care.
+pub fn write_tx<T, E, F>(c: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outer_sqlite = match c {
+        DbConnection::Sqlite(inner) => {
+            let depth = AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()
+                .map_err(E::from)?;
+            depth.is_none()
+        }
+        DbConnection::Pg(_) => false,
+    };
+    if !outer_sqlite {
+        return c.transaction(f);
+    }
+    if let DbConnection::Sqlite(inner) = c {
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE").map_err(E::from)?;
+    }
+    let result = f(c);
+    let DbConnection::Sqlite(inner) = c else {
+        unreachable!("the backend does not change within a transaction")
+    };
+    match result {
+        Ok(v) => {
+            AnsiTransactionManager::commit_transaction(inner).map_err(E::from)?;
+            Ok(v)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(inner).map_err(E::from)?;
+            Err(e)
+        }
+    }
+}
+
 /// Readiness: the database answers.
 pub fn ping(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

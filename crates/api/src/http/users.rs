@@ -12,7 +12,6 @@ use crate::repo::users::{UserFilter, UserValues};
 use crate::repo::{self, api_keys, sessions};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
-use diesel::Connection;
 use kehu_domain::access::{Action, Resource};
 use kehu_domain::error::Collector;
 use kehu_domain::paging::Limit;
@@ -273,7 +272,7 @@ pub async fn update(
         None => None,
     };
     let u = db::run(&state.pool, move |c| {
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             let cur = repo::users::get(c, &uid)?.ok_or_else(|| ApiError::not_found("user"))?;
             if cur.row.version != if_match.0 {
                 return Err(stale(cur.row.version));

@@ -154,7 +154,7 @@ pub fn update(
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<WriteOutcome<ContactRow>> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let Some(current) = get(c, id, cond(), false)? else {
             return Ok(WriteOutcome::NotFound);
         };
@@ -198,7 +198,7 @@ pub fn set_deleted(
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<WriteOutcome<ContactRow>> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let Some(current) = get(c, id, cond(), !to_trash)? else {
             return Ok(WriteOutcome::NotFound);
         };

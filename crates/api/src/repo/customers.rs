@@ -198,7 +198,7 @@ pub fn insert(
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<CustomerRecord> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         diesel::insert_into(customers::table)
             .values((
                 customers::id.eq(id),
@@ -309,7 +309,7 @@ pub fn update(
     by: &str,
     now: NaiveDateTime,
 ) -> QueryResult<WriteOutcome<CustomerRecord>> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         // access is checked in SQL within this transaction; the version guards the row
         if current_version(c, id, cond(), Liveness::Live)?.is_none() {
             return Ok(WriteOutcome::NotFound);
@@ -370,7 +370,7 @@ pub fn set_deleted(
     } else {
         Liveness::Deleted
     };
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let Some(current) = current_version(c, id, cond(), from)? else {
             return Ok(WriteOutcome::NotFound);
         };

@@ -136,7 +136,7 @@ pub fn insert(
     builtin: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Role> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         diesel::insert_into(roles::table)
             .values((
                 roles::id.eq(id),
@@ -160,7 +160,7 @@ pub fn update(
     v: &RoleValues<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Role>> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let n = diesel::update(
             roles::table
                 .filter(roles::id.eq(id))
@@ -200,7 +200,7 @@ pub fn delete(c: &mut DbConnection, id: &str) -> QueryResult<usize> {
 /// Creates the built-in roles and brings their grants in line with the code,
 /// so an upgrade that changes a built-in role takes effect on start.
 pub fn ensure_builtin(c: &mut DbConnection, now: NaiveDateTime) -> QueryResult<()> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         for role in BuiltinRole::ALL {
             let grants = builtin_grants(role);
             if get(c, role.key())?.is_some() {

@@ -38,7 +38,7 @@ pub enum Rotation {
 
 /// Spends a refresh token. Exactly one of two concurrent refreshes with the same token wins.
 pub fn rotate(c: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<Rotation> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let row: Option<(
             String,
             String,
@@ -149,7 +149,7 @@ pub fn failures(c: &mut DbConnection, email_key: &str) -> QueryResult<LoginFailu
 }
 
 pub fn save_failures(c: &mut DbConnection, email_key: &str, f: LoginFailures) -> QueryResult<()> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         diesel::delete(login_failures::table.filter(login_failures::email_key.eq(email_key)))
             .execute(c)?;
         diesel::insert_into(login_failures::table)

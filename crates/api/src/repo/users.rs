@@ -207,7 +207,7 @@ pub fn insert(
     password_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<User> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         diesel::insert_into(users::table)
             .values((
                 users::id.eq(id),
@@ -238,7 +238,7 @@ pub fn update(
     password_hash: Option<&str>,
     now: NaiveDateTime,
 ) -> QueryResult<Option<User>> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let n = diesel::update(
             users::table
                 .filter(users::id.eq(id))

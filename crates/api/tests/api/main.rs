@@ -7,6 +7,7 @@ mod helpers;
 mod access_property;
 mod api_keys;
 mod auth;
+mod concurrency;
 mod contacts;
 mod customers;
 mod customers_list;
