@@ -19,6 +19,11 @@ pub struct Settings {
     pub log_json: bool,
     /// How many argon2 hashes may run at once; they are the most expensive work we do.
     pub max_concurrent_hashes: usize,
+    /// Requests per second one client address may sustain (0: no limit), and its burst.
+    pub rate_limit_per_sec: f64,
+    pub rate_limit_burst: f64,
+    /// Open connections per worker beyond which new ones wait.
+    pub max_connections: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -71,6 +76,9 @@ impl Settings {
             bootstrap_admin,
             log_json: var("KEHU_LOG_FORMAT").is_some_and(|f| f == "json"),
             max_concurrent_hashes: num("KEHU_MAX_CONCURRENT_HASHES", 4)?,
+            rate_limit_per_sec: num("KEHU_RATE_LIMIT_PER_SEC", 100.0)?,
+            rate_limit_burst: num("KEHU_RATE_LIMIT_BURST", 200.0)?,
+            max_connections: num("KEHU_MAX_CONNECTIONS", 1024)?,
         })
     }
 }

@@ -5,7 +5,7 @@ use crate::config::Settings;
 use crate::error::{PROBLEM_JSON, problem_for_status};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{db, demo, http, repo, ui};
+use crate::{db, demo, http, limits, repo, ui};
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Server, ServiceResponse};
 use actix_web::http::header;
@@ -44,6 +44,12 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
     let state = web::Data::new(AppState {
         jwt: tokens::Jwt::new(secret.as_bytes(), settings.access_token_ttl_secs),
         hashing: tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1)),
+        limiter: (settings.rate_limit_per_sec > 0.0).then(|| {
+            limits::RateLimiter::new(limits::Rate {
+                per_sec: settings.rate_limit_per_sec,
+                burst: settings.rate_limit_burst.max(1.0),
+            })
+        }),
         pool,
         settings: settings.clone(),
     });
@@ -60,14 +66,18 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
             .wrap(Compress::default())
             .wrap_fn(|req, srv| {
                 use actix_web::dev::Service;
+                use futures_util::future::{Either, ready};
+                if let Some(err) = rate_limited(&req) {
+                    return Either::Left(ready(Ok(req.error_response(err).map_into_boxed_body())));
+                }
                 let (method, path) = (req.method().clone(), req.path().to_owned());
                 let start = Instant::now();
                 let fut = srv.call(req);
-                async move {
+                Either::Right(async move {
                     let res = fut.await?;
                     tracing::info!(%method, %path, status = res.status().as_u16(), ms = start.elapsed().as_millis() as u64, "request");
-                    Ok(res)
-                }
+                    Ok(res.map_into_boxed_body())
+                })
             })
             .route("/healthz", web::get().to(http::health::healthz))
             .route("/readyz", web::get().to(http::health::readyz))
@@ -77,6 +87,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
             .service(web::scope("/api").default_service(web::to(not_found)))
             .configure(ui::configure)
     })
+    .max_connections(settings.max_connections)
     .listen(listener)
     .map_err(|e| e.to_string())?
     .shutdown_timeout(30)
@@ -137,6 +148,19 @@ fn bootstrap_admin(c: &mut db::DbConnection, email: &str, pw: &str) -> Result<()
     repo::users::insert(c, &db::new_id(), &values, &hash, db::now()).map_err(|e| e.to_string())?;
     tracing::info!(email = %values.email, "created the first administrator");
     Ok(())
+}
+
+/// The API is rate-limited per client address; health checks and the UI's files are not.
+fn rate_limited(req: &actix_web::dev::ServiceRequest) -> Option<crate::error::ApiError> {
+    if !req.path().starts_with("/api/") {
+        return None;
+    }
+    let limiter = req.app_data::<web::Data<AppState>>()?.limiter.as_ref()?;
+    let wait = limiter.check(req.peer_addr()?.ip(), Instant::now()).err()?;
+    Some(crate::error::ApiError::too_many(
+        format!("Too many requests from this address; slow down and retry in {wait} s."),
+        wait as i64,
+    ))
 }
 
 async fn not_found() -> HttpResponse {

@@ -9,4 +9,6 @@ pub struct AppState {
     pub settings: Settings,
     /// Bounds concurrent argon2 work so a login flood cannot exhaust memory and CPU.
     pub hashing: tokio::sync::Semaphore,
+    /// `None` when rate limiting is off.
+    pub limiter: Option<crate::limits::RateLimiter>,
 }

@@ -153,3 +153,53 @@ async fn the_ui_is_served_with_the_right_caching(app: TestApp) {
     std::fs::remove_dir_all(dir).ok();
 }
 db_test!(the_ui_is_served_with_the_right_caching);
+
+async fn a_flood_from_one_address_gets_429_with_retry_after(app: TestApp) {
+    let mut s = crate::helpers::settings(&app.db);
+    s.rate_limit_per_sec = 1.0;
+    s.rate_limit_burst = 5.0;
+    let limited = kehu_api::startup::build(s, kehu_api::startup::Seed::None)
+        .await
+        .unwrap();
+    let base = format!("http://{}", limited.addr);
+    actix_web::rt::spawn(limited.server);
+    let mut statuses = Vec::new();
+    let mut last = None;
+    for _ in 0..8 {
+        let r = app
+            .client
+            .get(format!("{base}/api/v1/me"))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        last = Some(r);
+    }
+    assert_eq!(
+        &statuses[..5],
+        &[401; 5],
+        "the burst passes (and fails authentication)"
+    );
+    assert!(statuses[5..].iter().all(|s| *s == 429), "{statuses:?}");
+    let last = last.unwrap();
+    assert_eq!(last.headers()["content-type"], "application/problem+json");
+    assert!(
+        last.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    // health checks are never limited
+    assert_eq!(
+        app.client
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+db_test!(a_flood_from_one_address_gets_429_with_retry_after);
