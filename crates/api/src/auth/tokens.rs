@@ -71,8 +71,15 @@ pub fn new_signing_secret() -> String {
 /// Refresh tokens and API keys are long random strings, so a fast hash is
 /// enough to make a stolen database useless (no brute force is feasible).
 pub fn digest(secret: &str) -> String {
-    let d = Sha256::digest(secret.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    digest_bytes(secret.as_bytes())
+}
+
+/// Hex SHA-256.
+pub fn digest_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub fn new_refresh_token() -> String {

@@ -185,6 +185,17 @@ diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(role_grants -> roles (role_id));
 diesel::joinable!(user_roles -> roles (role_id));
 
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     org_units,
@@ -202,4 +213,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tags,
     customer_collaborators,
     contacts,
+    idempotency_keys,
 );

@@ -4,6 +4,7 @@
 use super::cursor;
 use super::customers::{Scoped, load_for};
 use super::extract::{Body, IfMatch, etag, id};
+use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
 use super::wire::customers::{ContactCreate, ContactOut, ContactPage, ContactUpdate};
 use crate::auth::Auth;
@@ -88,7 +89,8 @@ pub async fn list(
 
 /// Add a contact to a customer.
 #[utoipa::path(post, path = "/api/v1/customers/{id}/contacts", tag = "contacts", request_body = ContactCreate,
-    params(("id" = String, Path, description = "Customer id")),
+    params(("id" = String, Path, description = "Customer id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer instead of a duplicate")),
     responses(
         (status = 201, description = "Created", body = ContactOut, headers(("ETag" = String, description = "Version"))),
         (status = 403, description = "The customer is visible but the caller may not change it", body = Problem, content_type = "application/problem+json"),
@@ -98,23 +100,30 @@ pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
     path: web::Path<String>,
+    key: IdempotencyKey,
     body: Body<ContactCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
-    let contact = Contact::create(RawContact::from(body.0))?;
-    let r = db::run(&state.pool, move |c| {
-        load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
-        Ok(store::insert(
-            c,
-            &db::new_id(),
-            &cid,
-            &contact,
-            auth.user_id(),
-            db::now(),
-        )?)
-    })
-    .await?;
-    Ok(respond(StatusCode::CREATED, r))
+    let Body(wire, digest) = body;
+    let contact = Contact::create(RawContact::from(wire))?;
+    let a = auth.clone();
+    idempotency::once(
+        &state,
+        &auth,
+        key,
+        format!("{cid}:{}", digest.0),
+        move |c| {
+            load_for(c, &a, &cid, Action::Update, Liveness::Live)?;
+            let r = store::insert(c, &db::new_id(), &cid, &contact, a.user_id(), db::now())?;
+            let location = format!("/api/v1/contacts/{}", r.id);
+            Ok(Created {
+                body: serde_json::to_value(ContactOut::from(r))
+                    .map_err(|e| ApiError::internal(e.to_string()))?,
+                location,
+            })
+        },
+    )
+    .await
 }
 
 fn visible(

@@ -2,6 +2,7 @@
 
 use super::cursor;
 use super::extract::{Body, IfMatch, OptionalIfMatch, check_query_text, etag, id};
+use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
 use super::wire::customers::{CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate};
 use crate::auth::Auth;
@@ -263,6 +264,7 @@ fn respond(status: actix_web::http::StatusCode, r: store::CustomerRecord) -> Htt
 
 /// Create a customer.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerCreate,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried create return the first answer instead of a duplicate")),
     responses(
         (status = 201, description = "Created", body = CustomerOut, headers(("ETag" = String, description = "Version"), ("Location" = String, description = "The new customer"))),
         (status = 403, description = "Owner, region or partner outside the caller's reach", body = Problem, content_type = "application/problem+json"),
@@ -270,6 +272,7 @@ fn respond(status: actix_web::http::StatusCode, r: store::CustomerRecord) -> Htt
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
+    key: IdempotencyKey,
     body: Body<CustomerCreate>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Resource::Customer, Action::Create)?;
@@ -279,23 +282,24 @@ pub async fn create(
         home_region_id: auth.own_region_ids.first().cloned(),
         partner_id: auth.subject.partner_id.clone(),
     };
-    let customer = Customer::create(RawCustomer::from(body.0), &creator)?;
-    let r = db::run(&state.pool, move |c| {
+    let Body(wire, digest) = body;
+    let customer = Customer::create(RawCustomer::from(wire), &creator)?;
+    let a = auth.clone();
+    idempotency::once(&state, &auth, key, digest.0, move |c| {
         check_refs(c, &customer)?;
         let facts = store::facts_of(c, None, &customer)?;
-        if !access::may(&auth.subject, Resource::Customer, Action::Create, &facts) {
+        if !access::may(&a.subject, Resource::Customer, Action::Create, &facts) {
             return Err(out_of_reach("create"));
         }
-        Ok(store::insert(
-            c,
-            &db::new_id(),
-            &customer,
-            auth.user_id(),
-            db::now(),
-        )?)
+        let r = store::insert(c, &db::new_id(), &customer, a.user_id(), db::now())?;
+        let location = format!("/api/v1/customers/{}", r.row.id);
+        Ok(Created {
+            body: serde_json::to_value(CustomerOut::from(r))
+                .map_err(|e| ApiError::internal(e.to_string()))?,
+            location,
+        })
     })
-    .await?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, r))
+    .await
 }
 
 /// Get a customer.

@@ -13,7 +13,10 @@ pub const MAX_BODY: usize = 1024 * 1024;
 
 /// A JSON body: `application/json`, at most 1 MiB, no NUL characters, no
 /// unknown fields (the wire types deny them), and a field path on every error.
-pub struct Body<T>(pub T);
+pub struct Body<T>(pub T, pub BodyDigest);
+
+/// SHA-256 of the raw body, to recognise a retried request.
+pub struct BodyDigest(pub String);
 
 fn has_nul(v: &serde_json::Value) -> Option<String> {
     fn walk(v: &serde_json::Value, path: &str) -> Option<String> {
@@ -135,7 +138,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                 }
                 buf.extend_from_slice(&chunk);
             }
-            parse_json(&buf).map(Body)
+            let digest = crate::auth::tokens::digest_bytes(&buf);
+            parse_json(&buf).map(|v| Body(v, BodyDigest(digest)))
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod cursor;
 pub mod customers;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod org;
 pub mod roles;
 pub mod users;

@@ -5,6 +5,7 @@ pub mod access_sql;
 pub mod api_keys;
 pub mod contacts;
 pub mod customers;
+pub mod idempotency;
 pub mod org;
 pub mod principal;
 pub mod roles;

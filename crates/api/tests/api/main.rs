@@ -9,6 +9,7 @@ mod api_keys;
 mod auth;
 mod concurrency;
 mod contacts;
+mod crash;
 mod customers;
 mod customers_list;
 mod demo;
