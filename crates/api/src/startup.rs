@@ -86,6 +86,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
             .service(web::scope("/api/v1").configure(http::configure).default_service(web::to(not_found)))
             .service(web::scope("/api").default_service(web::to(not_found)))
             .configure(ui::configure)
+            .default_service(web::to(unmatched))
     })
     .max_connections(settings.max_connections)
     .listen(listener)
@@ -170,6 +171,23 @@ async fn not_found() -> HttpResponse {
             actix_web::http::StatusCode::NOT_FOUND,
             "There is no such endpoint.",
         ))
+}
+
+/// Nothing matched: an unknown path, or a method no route here answers
+/// (TRACE, OPTIONS, PUT on the UI ...).
+async fn unmatched(req: actix_web::HttpRequest) -> HttpResponse {
+    use actix_web::http::{Method, StatusCode};
+    let (status, detail) = if req.method() == Method::GET || req.method() == Method::HEAD {
+        (StatusCode::NOT_FOUND, "There is no such endpoint.")
+    } else {
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "This endpoint does not support this method.",
+        )
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+        .body(serde_json::to_string(&problem_for_status(status, detail)).unwrap_or_default())
 }
 
 /// Turns framework errors (405, 413 from actix itself, ...) into problem documents too.

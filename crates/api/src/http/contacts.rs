@@ -25,6 +25,7 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct ContactQuery {
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     /// List deleted contacts instead.
@@ -51,7 +52,8 @@ pub async fn list(
     q: web::Query<ContactQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
-    let q = q.into_inner();
+    let mut q = q.into_inner();
+    q.cursor = super::extract::non_empty(q.cursor);
     let limit = Limit::parse(q.limit)?.get() as i64;
     let after = q
         .cursor
@@ -179,7 +181,8 @@ pub async fn update(
     let r = db::run(&state.pool, move |c| {
         let cur = visible(c, &auth, &kid, false)?;
         load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;
-        if cur.version != if_match.0 {
+        let expected = if_match.against(cur.version);
+        if cur.version != expected {
             return Err(stale(cur.version));
         }
         let next = cur.to_domain().patch(raw)?;
@@ -187,7 +190,7 @@ pub async fn update(
         match store::update(
             c,
             &kid,
-            if_match.0,
+            expected,
             &next,
             || upd.cond(),
             auth.user_id(),

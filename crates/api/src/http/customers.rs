@@ -1,7 +1,7 @@
 //! Customers: the shared record of the company, seen through each user's scope.
 
 use super::cursor;
-use super::extract::{Body, IfMatch, OptionalIfMatch, check_query_text, etag, id};
+use super::extract::{Body, IfMatch, OptionalIfMatch, check_query_text, etag, id, non_empty};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
 use super::wire::customers::{CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate};
@@ -43,6 +43,7 @@ impl Scoped {
 #[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page (same `sort` and filters).
     pub cursor: Option<String>,
@@ -124,7 +125,10 @@ pub async fn list(
     auth: Auth,
     q: web::Query<CustomerQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let q = q.into_inner();
+    let mut q = q.into_inner();
+    q.cursor = non_empty(q.cursor);
+    q.sort = non_empty(q.sort);
+    q.updated_since = non_empty(q.updated_since);
     let deleted = q.deleted.unwrap_or(false);
     // the trash is for those who may delete (and so restore)
     let scoped = Scoped::new(
@@ -371,7 +375,8 @@ pub async fn update(
     let raw = RawCustomer::from(body.0);
     let r = db::run(&state.pool, move |c| {
         let cur = load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
-        if cur.row.version != if_match.0 {
+        let expected = if_match.against(cur.row.version);
+        if cur.row.version != expected {
             return Err(stale(cur.row.version));
         }
         let next = cur.to_domain().patch(raw)?;
@@ -384,7 +389,7 @@ pub async fn update(
         match store::update(
             c,
             &cid,
-            if_match.0,
+            expected,
             &next,
             || upd.cond(),
             auth.user_id(),

@@ -147,6 +147,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
 /// The version a client last saw, from `If-Match`. Required on every update.
 pub struct IfMatch(pub i64);
 
+impl IfMatch {
+    /// `If-Match: *`.
+    pub const ANY: i64 = 0;
+
+    /// The version the write must find: the one sent, or for `*` the current one.
+    pub fn against(&self, current: i64) -> i64 {
+        if self.0 == Self::ANY { current } else { self.0 }
+    }
+}
+
 impl FromRequest for IfMatch {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
@@ -164,6 +174,10 @@ fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
         ));
     };
     let s = h.to_str().unwrap_or("").trim();
+    // `*` (RFC 9110): the client accepts whatever version is current
+    if s == "*" {
+        return Ok(IfMatch(IfMatch::ANY));
+    }
     let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
     s.parse::<i64>()
         .ok()
@@ -173,7 +187,7 @@ fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
             ApiError::bad_field(
                 "If-Match",
                 "invalid_etag",
-                "must be an ETag from this API, like \"3\"",
+                "must be an ETag from this API, like \"3\", or *",
             )
         })
 }
@@ -187,7 +201,7 @@ impl FromRequest for OptionalIfMatch {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(if req.headers().contains_key(header::IF_MATCH) {
-            if_match(req).map(|m| OptionalIfMatch(Some(m.0)))
+            if_match(req).map(|m| OptionalIfMatch(Some(m.0).filter(|v| *v != IfMatch::ANY)))
         } else {
             Ok(OptionalIfMatch(None))
         })
@@ -198,17 +212,22 @@ pub fn etag(version: i64) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }
 
-/// Checks an id from the path: ids are short and plain, so anything else is a client mistake.
+/// Checks an id from the path. Ids are short and plain; anything else names
+/// no record, so it is answered like any unknown id: 404.
 pub fn id(raw: &str) -> Result<String, ApiError> {
-    if raw.is_empty()
-        || raw.len() > 64
-        || !raw
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(ApiError::bad_field("id", "invalid_id", "is not a valid id"));
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if raw.is_empty() || raw.len() > 64 || !raw.chars().all(plain) {
+        return Err(ApiError::new(
+            crate::error::Kind::NotFound,
+            "No record with this id.",
+        ));
     }
     Ok(raw.to_owned())
+}
+
+/// An empty query parameter (`?cursor=`) means the same as an absent one.
+pub fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.trim().is_empty())
 }
 
 /// Query-string and path errors from actix extractors, as problem documents.

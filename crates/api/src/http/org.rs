@@ -117,7 +117,8 @@ async fn update(
         .transpose()?;
     let row = db::run(&state.pool, move |c| {
         let cur = org::get(c, kind, &uid)?.ok_or_else(|| ApiError::not_found(kind.label()))?;
-        if cur.version != if_match.0 {
+        let expected = if_match.against(cur.version);
+        if cur.version != expected {
             return Err(stale(cur.version));
         }
         let parent = body.parent_id.unwrap_or(cur.parent_id.clone());
@@ -130,16 +131,8 @@ async fn update(
                 format!("a {} with this name already exists here", kind.label()),
             ));
         }
-        org::update(
-            c,
-            kind,
-            &uid,
-            if_match.0,
-            &name,
-            parent.as_deref(),
-            db::now(),
-        )?
-        .ok_or_else(|| stale(if_match.0 + 1))
+        org::update(c, kind, &uid, expected, &name, parent.as_deref(), db::now())?
+            .ok_or_else(|| stale(expected + 1))
     })
     .await?;
     Ok(HttpResponse::Ok()

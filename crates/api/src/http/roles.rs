@@ -180,7 +180,8 @@ pub async fn update(
                 "Built-in roles cannot be changed; create a custom role instead.",
             ));
         }
-        if cur.row.version != if_match.0 {
+        let expected = if_match.against(cur.row.version);
+        if cur.row.version != expected {
             return Err(stale(cur.row.version));
         }
         let name = name.unwrap_or(cur.row.name.clone());
@@ -198,8 +199,7 @@ pub async fn update(
             description: description.as_deref(),
             grants: &grants,
         };
-        repo::roles::update(c, &rid, if_match.0, &v, db::now())?
-            .ok_or_else(|| stale(if_match.0 + 1))
+        repo::roles::update(c, &rid, expected, &v, db::now())?.ok_or_else(|| stale(expected + 1))
     })
     .await?;
     Ok(HttpResponse::Ok()

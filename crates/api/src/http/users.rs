@@ -30,6 +30,7 @@ pub struct UserQuery {
     pub active: Option<bool>,
     pub team_id: Option<String>,
     /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -87,7 +88,8 @@ pub async fn list(
     q: web::Query<UserQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Resource::User, Action::Read)?;
-    let q = q.into_inner();
+    let mut q = q.into_inner();
+    q.cursor = super::extract::non_empty(q.cursor);
     let limit = Limit::parse(q.limit)?.get() as i64;
     let after = q
         .cursor
@@ -274,7 +276,8 @@ pub async fn update(
     let u = db::run(&state.pool, move |c| {
         crate::db::write_tx(c, |c| {
             let cur = repo::users::get(c, &uid)?.ok_or_else(|| ApiError::not_found("user"))?;
-            if cur.row.version != if_match.0 {
+            let expected = if_match.against(cur.row.version);
+            if cur.row.version != expected {
                 return Err(stale(cur.row.version));
             }
             let (email, email_key) = match email {
@@ -303,8 +306,8 @@ pub async fn update(
                 ));
             }
             let now = db::now();
-            let updated = repo::users::update(c, &uid, if_match.0, &values, hash.as_deref(), now)?
-                .ok_or_else(|| stale(if_match.0 + 1))?;
+            let updated = repo::users::update(c, &uid, expected, &values, hash.as_deref(), now)?
+                .ok_or_else(|| stale(expected + 1))?;
             // a password change or deactivation ends every session and key of the user
             if !values.is_active || hash.is_some() {
                 sessions::revoke_all_for_user(c, &uid, now)?;

@@ -173,6 +173,10 @@ async fn updates_need_the_current_etag(app: TestApp) {
     assert_eq!(cleared.body["notes"], json!(null));
     assert_eq!(cleared.body["tags"], json!(["key", "east"]));
     admin.patch(&path, "garbage", json!({})).await.problem(400);
+    // `*` means: whatever version is current
+    let star = admin.patch(&path, "*", json!({"industry": "零售"})).await;
+    assert_eq!(star.status, 200, "{}", star.text);
+    assert_eq!(star.body["version"], 4);
 }
 db_test!(updates_need_the_current_etag);
 

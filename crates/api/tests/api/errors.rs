@@ -68,11 +68,21 @@ async fn client_mistakes_get_problem_documents_and_store_nothing(app: TestApp) {
     admin
         .get("/api/v1/customers/not%20an%20id")
         .await
-        .problem(400);
+        .problem(404);
     admin
         .get(&format!("/api/v1/customers/{}", "a".repeat(65)))
         .await
-        .problem(400);
+        .problem(404);
+    // malformed ids name no record: not found, like any unknown id (above)
+    admin
+        .send(Method::TRACE, "/readyz", None, &[])
+        .await
+        .problem(405);
+    assert_eq!(
+        admin.get("/api/v1/customers?cursor=&sort=").await.status,
+        200,
+        "empty parameters mean absent"
+    );
     admin.get("/api/v1/customers?limit=ten").await.problem(400);
     admin.get("/api/v1/customers?bogus=1").await.problem(400);
     admin.get("/api/v1/customers?q=a%00b").await.problem(400);
