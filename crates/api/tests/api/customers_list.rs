@@ -138,7 +138,7 @@ async fn search_finds_chinese_phone_digits_and_email(app: TestApp) {
 }
 db_test!(search_finds_chinese_phone_digits_and_email);
 
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'~' => (b as char).to_string(),

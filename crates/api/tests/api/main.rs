@@ -4,6 +4,7 @@
 mod fixtures;
 mod helpers;
 
+mod access_matrix;
 mod access_property;
 mod api_keys;
 mod auth;

@@ -1,0 +1,181 @@
+//! The access model, spelled out: every built-in role and an API key, against
+//! records that are own, a teammate's, in the region but of another product
+//! line, in the region, in another region, another partner's, our partner's,
+//! in the pool, and deleted — for read, list, search, count, update, delete
+//! and a relation write (adding a contact). Hidden records answer 404 on
+//! every verb and never show up in a list, a count or a search hit.
+
+use crate::db_test;
+use crate::fixtures::{Org, With, create_customer, customer, user};
+use crate::helpers::{Client, TestApp};
+use reqwest::Method;
+use serde_json::json;
+
+const KINDS: [&str; 9] = [
+    "own",
+    "teammate",
+    "region_other_line",
+    "region",
+    "other_region",
+    "other_partner",
+    "our_partner",
+    "pool",
+    "deleted",
+];
+
+/// What one caller may do with each kind of record: (read, update, delete).
+fn expected(role: &str, kind: &str) -> (bool, bool, bool) {
+    let all = (true, true, true);
+    let none = (false, false, false);
+    match (role, kind) {
+        (_, "deleted") => none,
+        ("admin", _) => all,
+        ("sales_manager", "own" | "region") => all,
+        ("sales_manager", _) => none,
+        ("sales_rep" | "api_key", "own") => (true, true, false),
+        ("sales_rep" | "api_key", _) => none,
+        ("service_agent" | "marketing", _) => (true, false, false),
+        ("partner", "our_partner") => (true, true, false),
+        ("partner", _) => none,
+        _ => unreachable!("{role}"),
+    }
+}
+
+async fn check(c: &Client, role: &str, ids: &[(&str, String)]) {
+    let listed = c.get("/api/v1/customers?limit=200").await.ids();
+    for (kind, id) in ids {
+        let (read, update, delete) = expected(role, kind);
+        let what = format!("{role} × {kind}");
+        let path = format!("/api/v1/customers/{id}");
+        let name = format!("矩阵<{kind}>");
+        let get = c.get(&path).await;
+        assert_eq!(
+            get.status.as_u16(),
+            if read { 200 } else { 404 },
+            "{what}: read"
+        );
+        assert_eq!(listed.contains(id), read, "{what}: list");
+        let hits = c
+            .get(&format!(
+                "/api/v1/customers?q={}&include_total=true",
+                crate::customers_list::urlencode(&name)
+            ))
+            .await;
+        assert_eq!(hits.ids().contains(id), read, "{what}: search");
+        assert_eq!(
+            hits.body["total"],
+            if read { 1 } else { 0 },
+            "{what}: count"
+        );
+        let hidden = if read { 403 } else { 404 };
+        let r = c.patch(&path, "*", json!({"notes": "matrix"})).await;
+        assert_eq!(
+            r.status.as_u16(),
+            if update { 200 } else { hidden },
+            "{what}: update {}",
+            r.text
+        );
+        let r = c
+            .post(&format!("{path}/contacts"), json!({"name": "矩阵联系人"}))
+            .await;
+        assert_eq!(
+            r.status.as_u16(),
+            if update { 201 } else { hidden },
+            "{what}: add contact {}",
+            r.text
+        );
+        if !read {
+            assert!(
+                !r.text.contains(id.as_str()) && !r.text.contains(&name),
+                "{what}: the refusal names nothing"
+            );
+        }
+        // delete last, and only where it is refused or on throwaway copies
+        if !delete {
+            let r = c.send(Method::DELETE, &path, None, &[]).await;
+            assert_eq!(r.status.as_u16(), hidden, "{what}: delete");
+        }
+    }
+}
+
+async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let (rep_id, rep) = user("rep@m.example", "sales_rep")
+        .team(&org.team_east_sub)
+        .regions(&[&org.shanghai])
+        .create(&app, &admin)
+        .await;
+    let (mate_id, _) = user("mate@m.example", "sales_rep")
+        .team(&org.team_east_sub)
+        .create(&app, &admin)
+        .await;
+    let (_, mgr) = user("mgr@m.example", "sales_manager")
+        .team(&org.team_east)
+        .regions(&[&org.east])
+        .product_lines(&[&org.printers])
+        .create(&app, &admin)
+        .await;
+    let (_, service) = user("svc@m.example", "service_agent")
+        .create(&app, &admin)
+        .await;
+    let (_, marketing) = user("mkt@m.example", "marketing")
+        .create(&app, &admin)
+        .await;
+    let (_, dealer) = user("dealer@m.example", "partner")
+        .partner(&org.dealer)
+        .create(&app, &admin)
+        .await;
+    let key = admin
+        .post(
+            "/api/v1/api-keys",
+            json!({"name": "matrix", "user_id": rep_id}),
+        )
+        .await;
+    let mut integ = app.anon();
+    integ.token = Some(key.body["key"].as_str().unwrap().to_owned());
+
+    let pool = |kind: &str| customer(&format!("矩阵<{kind}>")).with("owner_id", json!(null));
+    let mut ids = Vec::new();
+    for kind in KINDS {
+        let body = match kind {
+            "own" | "deleted" => pool(kind)
+                .with("owner_id", json!(rep_id))
+                .with("region_id", json!(org.shanghai)),
+            "teammate" => pool(kind)
+                .with("owner_id", json!(mate_id))
+                .with("region_id", json!(org.guangdong)),
+            "region_other_line" => pool(kind)
+                .with("region_id", json!(org.shanghai))
+                .with("product_line_ids", json!([org.computers])),
+            "region" => pool(kind).with("region_id", json!(org.jiangsu)),
+            "other_region" => pool(kind).with("region_id", json!(org.guangdong)),
+            "other_partner" => pool(kind).with("partner_id", json!(org.other_dealer)),
+            "our_partner" => pool(kind).with("partner_id", json!(org.dealer)),
+            _ => pool(kind),
+        };
+        let id = create_customer(&admin, body).await;
+        if kind == "deleted" {
+            assert_eq!(
+                admin
+                    .delete(&format!("/api/v1/customers/{id}"))
+                    .await
+                    .status,
+                204
+            );
+        }
+        ids.push((kind, id));
+    }
+    for (role, c) in [
+        ("sales_rep", &rep),
+        ("api_key", &integ),
+        ("sales_manager", &mgr),
+        ("service_agent", &service),
+        ("marketing", &marketing),
+        ("partner", &dealer),
+        ("admin", &admin),
+    ] {
+        check(c, role, &ids).await;
+    }
+}
+db_test!(every_role_sees_and_changes_exactly_its_share);
