@@ -79,12 +79,12 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
                     Ok(res.map_into_boxed_body())
                 })
             })
-            .route("/healthz", web::get().to(http::health::healthz))
-            .route("/readyz", web::get().to(http::health::readyz))
+            .service(web::resource("/healthz").default_service(crate::http::allow("GET")).route(web::get().to(http::health::healthz)))
+            .service(web::resource("/readyz").default_service(crate::http::allow("GET")).route(web::get().to(http::health::readyz)))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()))
             .service(web::redirect("/api/docs", "/api/docs/"))
-            .service(web::scope("/api/v1").configure(http::configure).default_service(web::to(not_found)))
-            .service(web::scope("/api").default_service(web::to(not_found)))
+            .service(web::scope("/api/v1").configure(http::configure).default_service(web::to(unmatched)))
+            .service(web::scope("/api").default_service(web::to(unmatched)))
             .configure(ui::configure)
             .default_service(web::to(unmatched))
     })
@@ -164,20 +164,19 @@ fn rate_limited(req: &actix_web::dev::ServiceRequest) -> Option<crate::error::Ap
     ))
 }
 
-async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound()
-        .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-        .json(problem_for_status(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "There is no such endpoint.",
-        ))
-}
-
-/// Nothing matched: an unknown path, or a method no route here answers
-/// (TRACE, OPTIONS, PUT on the UI ...).
+/// Nothing matched: an unknown path (404), or a method no endpoint here
+/// answers at all, such as TRACE or OPTIONS (405).
 async fn unmatched(req: actix_web::HttpRequest) -> HttpResponse {
     use actix_web::http::{Method, StatusCode};
-    let (status, detail) = if req.method() == Method::GET || req.method() == Method::HEAD {
+    let everyday = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+    ];
+    let (status, detail) = if everyday.contains(req.method()) {
         (StatusCode::NOT_FOUND, "There is no such endpoint.")
     } else {
         (

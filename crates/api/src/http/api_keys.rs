@@ -117,11 +117,13 @@ pub async fn get(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/api-keys")
+            .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
         web::resource("/api-keys/{id}")
+            .default_service(crate::http::allow("GET, DELETE"))
             .route(web::get().to(get))
             .route(web::delete().to(revoke)),
     );

@@ -286,9 +286,25 @@ pub async fn update_me(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/login", web::post().to(login))
-        .route("/auth/refresh", web::post().to(refresh))
-        .route("/auth/logout", web::post().to(logout))
-        .route("/me", web::get().to(me))
-        .route("/me", web::patch().to(update_me));
+    cfg.service(
+        web::resource("/auth/login")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(login)),
+    )
+    .service(
+        web::resource("/auth/refresh")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(refresh)),
+    )
+    .service(
+        web::resource("/auth/logout")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(logout)),
+    )
+    .service(
+        web::resource("/me")
+            .default_service(crate::http::allow("GET, PATCH"))
+            .route(web::get().to(me))
+            .route(web::patch().to(update_me)),
+    );
 }

@@ -475,14 +475,20 @@ pub async fn restore(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/customers")
+            .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
         web::resource("/customers/{id}")
+            .default_service(crate::http::allow("GET, PATCH, DELETE"))
             .route(web::get().to(get))
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),
     )
-    .service(web::resource("/customers/{id}/restore").route(web::post().to(restore)));
+    .service(
+        web::resource("/customers/{id}/restore")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(restore)),
+    );
 }

@@ -13,7 +13,23 @@ pub mod roles;
 pub mod users;
 pub mod wire;
 
-use actix_web::web;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+
+/// Answers a method a resource does not support: 405 with the `Allow` header
+/// RFC 9110 asks for, as a problem document.
+pub fn allow(methods: &'static str) -> actix_web::Route {
+    web::to(move || async move {
+        let p = crate::error::problem_for_status(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("This endpoint supports {methods}."),
+        );
+        HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, methods))
+            .insert_header((header::CONTENT_TYPE, crate::error::PROBLEM_JSON))
+            .body(serde_json::to_string(&p).unwrap_or_default())
+    })
+}
 
 /// Every `/api/v1` route.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -244,12 +244,12 @@ macro_rules! unit_routes {
 
             pub fn configure(cfg: &mut web::ServiceConfig) {
                 cfg.service(
-                    web::resource(&$lp["/api/v1".len()..])
+                    web::resource(&$lp["/api/v1".len()..]).default_service(crate::http::allow("GET, POST"))
                         .route(web::get().to(list))
                         .route(web::post().to(create)),
                 )
                 .service(
-                    web::resource(&$ip["/api/v1".len()..])
+                    web::resource(&$ip["/api/v1".len()..]).default_service(crate::http::allow("GET, PATCH, DELETE"))
                         .route(web::get().to(get))
                         .route(web::patch().to(update))
                         .route(web::delete().to(delete)),

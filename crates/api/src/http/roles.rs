@@ -242,11 +242,13 @@ pub async fn delete(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/roles")
+            .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
         web::resource("/roles/{id}")
+            .default_service(crate::http::allow("GET, PATCH, DELETE"))
             .route(web::get().to(get))
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),

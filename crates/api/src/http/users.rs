@@ -327,11 +327,13 @@ pub async fn update(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/users")
+            .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
         web::resource("/users/{id}")
+            .default_service(crate::http::allow("GET, PATCH"))
             .route(web::get().to(get))
             .route(web::patch().to(update)),
     );
