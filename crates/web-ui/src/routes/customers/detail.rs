@@ -1,9 +1,196 @@
-use leptos::prelude::*;
+//! One customer: header, sections edited in place, contacts, delete with undo.
 
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::contacts::ContactsCard;
+use super::edit::SectionCard;
+use crate::api::{ApiError, Call, Versioned};
+use crate::components::ProblemAlert;
+use crate::components::customers::draft::Section;
+use crate::components::customers::model::{Customer, Lookups, hand_over_undo, lookups};
+use crate::components::customers::t;
+use crate::components::problem::summary;
 use crate::i18n::I18n;
+use crate::session::Session;
+
+pub type Record = RwSignal<Option<Versioned<Customer>>>;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let i18n = I18n::get();
-    view! { <h1>{move || i18n.t("customer-title")}</h1> }
+    let session = Session::get();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let record: Record = RwSignal::new(None);
+    let failed = RwSignal::new(None::<ApiError>);
+    let names = RwSignal::new(Arc::new(Lookups::default()));
+    spawn_local(async move {
+        if let Ok(l) = lookups(session).await {
+            names.set(l);
+        }
+    });
+    let load = move || {
+        let id = id.get_untracked();
+        failed.set(None);
+        spawn_local(async move {
+            match session
+                .get_versioned::<Customer>(&format!("/customers/{}", crate::api::encode(&id)))
+                .await
+            {
+                Ok(v) => record.set(Some(v)),
+                Err(e) => failed.set(Some(e)),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        id.track();
+        record.set(None);
+        load();
+    });
+
+    move || {
+        if let Some(e) = failed.get() {
+            return if matches!(e.status(), Some(404 | 400)) {
+                view! {
+                    <div class="empty card" data-testid="customer-not-found">
+                        <h1>{i18n.t("customers-not-found")}</h1>
+                        <p>{i18n.t("customers-not-found-hint")}</p>
+                        <A href="/customers" attr:class="button button--primary">{i18n.t("back-to-customers")}</A>
+                    </div>
+                }
+                .into_any()
+            } else {
+                let lines = summary(i18n, &e)
+                    .into_iter()
+                    .map(|l| view! { <p>{l}</p> })
+                    .collect_view();
+                view! {
+                    <div class="alert" role="alert" data-testid="customer-error">
+                        <p class="alert__title">{i18n.t("customers-load-failed")}</p>
+                        {lines}
+                        <button type="button" class="button" on:click=move |_| load()>{i18n.t("action-retry")}</button>
+                    </div>
+                }
+                .into_any()
+            };
+        }
+        if record.with(Option::is_none) {
+            return view! {
+                <div class="card" data-testid="customer-loading" aria-busy="true">
+                    <span class="visually-hidden" role="status">{i18n.t("loading")}</span>
+                    <span class="skeleton cust-skel-title"></span>
+                    <span class="skeleton"></span>
+                    <span class="skeleton"></span>
+                </div>
+            }
+            .into_any();
+        }
+        view! { <Loaded record=record names=names /> }.into_any()
+    }
+}
+
+#[component]
+fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let navigate = use_navigate();
+    let field = move |f: fn(&Customer) -> String| {
+        move || record.with(|r| r.as_ref().map(|v| f(&v.data)).unwrap_or_default())
+    };
+    let id = record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone()).unwrap_or_default());
+    let stage = field(|c| c.lifecycle_stage.clone());
+    let delete_error = RwSignal::new(None::<ApiError>);
+    let may_delete = session
+        .me_untracked()
+        .is_some_and(|m| m.can("customer", "delete"));
+    let cid = id.clone();
+    let delete = move |_| {
+        let (id, name) = (cid.clone(), field(|c| c.name.clone())());
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session
+                .send(&Call::delete(format!("/customers/{id}")))
+                .await
+            {
+                Ok(()) => {
+                    hand_over_undo(id, name);
+                    navigate("/customers", Default::default());
+                }
+                Err(e) => delete_error.set(Some(e)),
+            }
+        });
+    };
+    let owner = move || {
+        record.with(|r| match r.as_ref().and_then(|v| v.data.owner_id.clone()) {
+            None => i18n.t("customers-owner-pool"),
+            Some(o) => names.with(|l| l.user(&o)).unwrap_or_else(|| "—".into()),
+        })
+    };
+    let region = move || {
+        record
+            .with(|r| r.as_ref().and_then(|v| v.data.region_id.clone()))
+            .and_then(|id| names.with(|l| l.region(&id)))
+            .unwrap_or_else(|| "—".into())
+    };
+    let lines = move || {
+        let ids = record.with(|r| {
+            r.as_ref()
+                .map(|v| v.data.product_line_ids.clone())
+                .unwrap_or_default()
+        });
+        if ids.is_empty() {
+            return view! { <li>"—"</li> }.into_any();
+        }
+        ids.iter()
+            .map(|id| {
+                let n = names
+                    .with(|l| l.product_line(id))
+                    .unwrap_or_else(|| "…".into());
+                view! { <li class="cust-chip">{n}</li> }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <div class="cust-page cust-detail">
+            <nav class="cust-back"><A href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</A></nav>
+            <header class="card cust-hero">
+                <div class="cust-hero__top">
+                    <h1 data-testid="customer-name">{field(|c| c.name.clone())}</h1>
+                    <span class=Signal::derive(move || format!("badge badge--{}", stage())) data-testid="customer-stage">
+                        {Signal::derive(move || i18n.t(&format!("stage-{}", stage())))}
+                    </span>
+                </div>
+                <dl class="cust-facts">
+                    <div><dt>{t("customers-field-owner")}</dt><dd data-testid="customer-owner">{owner}</dd></div>
+                    <div><dt>{t("customers-field-region")}</dt><dd data-testid="customer-region">{region}</dd></div>
+                    <div class="cust-facts__wide">
+                        <dt>{t("customers-field-product-lines")}</dt>
+                        <dd><ul class="cust-chips" data-testid="customer-product-lines">{lines}</ul></dd>
+                    </div>
+                </dl>
+                {may_delete.then(|| view! {
+                    <div class="cust-hero__actions">
+                        <button type="button" class="button button--danger" data-testid="customer-delete" on:click=delete>
+                            {t("action-delete")}
+                        </button>
+                    </div>
+                })}
+                <ProblemAlert error=delete_error />
+            </header>
+            <div class="cust-detail__grid">
+                <div class="cust-detail__main">
+                    <SectionCard section=Section::Profile record=record names=names />
+                    <SectionCard section=Section::Reach record=record names=names />
+                    <SectionCard section=Section::Notes record=record names=names />
+                </div>
+                <ContactsCard customer_id=id />
+            </div>
+        </div>
+    }
 }

@@ -1,5 +1,8 @@
 //! Customers: the list, one customer's page, and the form for a new one.
 
+mod contacts;
 pub mod detail;
+mod edit;
+mod filters;
 pub mod list;
 pub mod new;

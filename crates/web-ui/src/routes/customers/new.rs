@@ -1,9 +1,99 @@
-use leptos::prelude::*;
+//! The form for a new customer. Nothing typed is lost when the API refuses it.
 
+use std::sync::Arc;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::Call;
+use crate::components::ProblemAlert;
+use crate::components::customers::draft::{Draft, Section};
+use crate::components::customers::form::{CUSTOMER_FIELDS, CustomerFields, focus_first_invalid};
+use crate::components::customers::model::{Customer, Lookups, lookups, may_assign};
+use crate::components::customers::t;
 use crate::i18n::I18n;
+use crate::session::Session;
 
 #[component]
 pub fn NewCustomerPage() -> impl IntoView {
     let i18n = I18n::get();
-    view! { <h1>{move || i18n.t("new-customer-title")}</h1> }
+    let session = Session::get();
+    let navigate = use_navigate();
+    let draft = Draft::new();
+    let errors = RwSignal::new(None);
+    let pending = RwSignal::new(false);
+    let names = RwSignal::new(None::<Arc<Lookups>>);
+    let assign = may_assign(session);
+    spawn_local(async move {
+        // the form works without regions and product lines to choose from
+        names.set(Some(lookups(session).await.unwrap_or_default()));
+    });
+
+    const ALL: [Section; 3] = [Section::Profile, Section::Reach, Section::Notes];
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        if let Some(e) = draft.check(&ALL) {
+            errors.set(Some(e));
+            focus_first_invalid();
+            return;
+        }
+        let body = draft.body(&ALL, true, assign);
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session
+                .send_versioned::<Customer>(&Call::post("/customers", &body))
+                .await
+            {
+                Ok(v) => navigate(&format!("/customers/{}", v.data.id), Default::default()),
+                Err(e) => {
+                    errors.set(Some(e));
+                    pending.set(false);
+                    focus_first_invalid();
+                }
+            }
+        });
+    };
+
+    let section = move |title: &'static str, s: Section, l: Arc<Lookups>| {
+        view! {
+            <section class="card cust-section">
+                <h2>{t(title)}</h2>
+                <CustomerFields draft=draft section=s errors=errors lookups=l may_assign=assign />
+            </section>
+        }
+    };
+
+    view! {
+        <div class="cust-page cust-form-page">
+            <nav class="cust-back"><A href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</A></nav>
+            <h1 id="new-customer-title">{t("new-customer-title")}</h1>
+            <form class="cust-form" novalidate aria-labelledby="new-customer-title" data-testid="customer-form"
+                aria-busy=Signal::derive(move || pending.get().to_string()) on:submit=on_submit>
+                <p class="muted">{t("customers-required-note")}</p>
+                <ProblemAlert error=errors shown_fields=CUSTOMER_FIELDS />
+                {move || match names.get() {
+                    None => view! { <div class="card"><span class="skeleton"></span><span class="skeleton"></span><span class="skeleton"></span></div> }.into_any(),
+                    Some(l) => view! {
+                        {section("customers-section-profile", Section::Profile, l.clone())}
+                        {section("customers-section-reach", Section::Reach, l.clone())}
+                        {section("customers-section-notes", Section::Notes, l)}
+                    }.into_any(),
+                }}
+                <div class="cust-form__actions">
+                    <A href="/customers" attr:class="button">{t("action-cancel")}</A>
+                    <button type="submit" class="button button--primary" data-testid="customer-save"
+                        aria-disabled=Signal::derive(move || pending.get().then_some("true"))>
+                        {move || if pending.get() { i18n.t("saving") } else { i18n.t("customers-create") }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
 }

@@ -1,0 +1,214 @@
+//! The records the customer screens show, and the names behind their ids
+//! (regions, product lines, users), fetched once per app session.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::api::ApiError;
+use crate::session::Session;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub lifecycle_stage: String,
+    #[serde(default)]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub region_id: Option<String>,
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    #[serde(default)]
+    pub product_line_ids: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    #[serde(default)]
+    pub total: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub is_active: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct List<T> {
+    data: Vec<T>,
+}
+
+/// Regions (as a tree, in display order with their depth), product lines and users.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lookups {
+    pub regions: Vec<(Unit, usize)>,
+    pub product_lines: Vec<Unit>,
+    pub users: Vec<User>,
+}
+
+impl Lookups {
+    fn name<'a>(units: impl Iterator<Item = (&'a str, &'a str)>, id: &str) -> Option<String> {
+        units
+            .into_iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.to_owned())
+    }
+
+    pub fn region(&self, id: &str) -> Option<String> {
+        Self::name(
+            self.regions
+                .iter()
+                .map(|(u, _)| (u.id.as_str(), u.name.as_str())),
+            id,
+        )
+    }
+
+    pub fn product_line(&self, id: &str) -> Option<String> {
+        Self::name(
+            self.product_lines
+                .iter()
+                .map(|u| (u.id.as_str(), u.name.as_str())),
+            id,
+        )
+    }
+
+    pub fn user(&self, id: &str) -> Option<String> {
+        Self::name(
+            self.users
+                .iter()
+                .map(|u| (u.id.as_str(), u.display_name.as_str())),
+            id,
+        )
+    }
+}
+
+/// Orders units parent first, children below, each with its depth.
+fn tree(units: Vec<Unit>) -> Vec<(Unit, usize)> {
+    fn walk(all: &[Unit], parent: Option<&str>, depth: usize, out: &mut Vec<(Unit, usize)>) {
+        for u in all.iter().filter(|u| u.parent_id.as_deref() == parent) {
+            out.push((u.clone(), depth));
+            if depth < 8 {
+                walk(all, Some(&u.id), depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(units.len());
+    // roots are units without a parent, or whose parent is unknown
+    let known = |id: &str| units.iter().any(|u| u.id == id);
+    let roots: Vec<Unit> = units
+        .iter()
+        .filter(|u| u.parent_id.as_deref().is_none_or(|p| !known(p)))
+        .cloned()
+        .collect();
+    for r in roots {
+        let id = r.id.clone();
+        out.push((r, 0));
+        walk(&units, Some(&id), 1, &mut out);
+    }
+    out
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Arc<Lookups>>> = const { RefCell::new(None) };
+    /// A customer just deleted on its page, for the list to offer Undo.
+    static UNDO: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// The lookups, fetched on first use. Users the caller may not list (a
+/// partner) simply show no owner names.
+pub async fn lookups(session: Session) -> Result<Arc<Lookups>, ApiError> {
+    if let Some(l) = CACHE.with(|c| c.borrow().clone()) {
+        return Ok(l);
+    }
+    let regions: List<Unit> = session.get_json("/regions").await?;
+    let lines: List<Unit> = session.get_json("/product-lines").await?;
+    let mut users = Vec::new();
+    let mut cursor: Option<String> = None;
+    // a few pages at most: owners beyond 1,000 users show as ids
+    for _ in 0..5 {
+        let path = match &cursor {
+            Some(c) => format!("/users?limit=200&cursor={}", crate::api::encode(c)),
+            None => "/users?limit=200".to_owned(),
+        };
+        match session.get_json::<Page<User>>(&path).await {
+            Ok(p) => {
+                users.extend(p.data);
+                cursor = p.next_cursor;
+            }
+            Err(e) if e.status() == Some(403) => break,
+            Err(e) => return Err(e),
+        }
+        if cursor.is_none() {
+            break;
+        }
+    }
+    let product_lines = lines.data;
+    let l = Arc::new(Lookups {
+        regions: tree(regions.data),
+        product_lines,
+        users,
+    });
+    CACHE.with(|c| *c.borrow_mut() = Some(l.clone()));
+    Ok(l)
+}
+
+/// Leaves (id, name) of a deleted customer for the list page.
+pub fn hand_over_undo(id: String, name: String) {
+    UNDO.with(|u| *u.borrow_mut() = Some((id, name)));
+}
+
+pub fn take_undo() -> Option<(String, String)> {
+    UNDO.with(|u| u.borrow_mut().take())
+}
+
+/// Whether the signed-in user may give customers to others or to the pool.
+pub fn may_assign(session: Session) -> bool {
+    session.me_untracked().is_some_and(|m| {
+        m.roles
+            .iter()
+            .any(|r| r.id == "admin" || r.id == "sales_manager")
+    })
+}

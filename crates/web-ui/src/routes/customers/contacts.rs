@@ -1,0 +1,199 @@
+//! A customer's contacts, with click-to-call and mail links, and the form to add one.
+
+use kehu_domain::Invalid;
+use kehu_domain::text::{self, Email};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+
+use super::edit::tel;
+use crate::api::{ApiError, Call, FieldProblem};
+use crate::components::customers::draft::client_problem;
+use crate::components::customers::form::{ListField, err_for, focus_first_invalid};
+use crate::components::customers::model::{Contact, Page};
+use crate::components::customers::t;
+use crate::components::problem::summary;
+use crate::components::{ProblemAlert, TextField};
+use crate::i18n::I18n;
+use crate::session::Session;
+
+fn compact(list: RwSignal<Vec<String>>) -> Vec<String> {
+    let kept: Vec<String> = list
+        .get_untracked()
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    list.set(if kept.is_empty() {
+        vec![String::new()]
+    } else {
+        kept.clone()
+    });
+    kept
+}
+
+#[component]
+pub fn ContactsCard(customer_id: String) -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let contacts = RwSignal::new(None::<Result<Vec<Contact>, ApiError>>);
+    let adding = RwSignal::new(false);
+    let added = RwSignal::new(None::<String>);
+    let cid = StoredValue::new(customer_id);
+    let load = move || {
+        spawn_local(async move {
+            let r = session
+                .get_json::<Page<Contact>>(&format!(
+                    "/customers/{}/contacts?limit=200",
+                    cid.get_value()
+                ))
+                .await;
+            contacts.set(Some(r.map(|p| p.data)));
+        });
+    };
+    load();
+
+    let list = move || {
+        match contacts.get() {
+        None => view! { <span class="skeleton"></span><span class="skeleton"></span> }.into_any(),
+        Some(Err(e)) => {
+            let lines = summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
+            view! {
+                <div class="alert" role="alert">{lines}
+                    <button type="button" class="button" on:click=move |_| load()>{i18n.t("action-retry")}</button>
+                </div>
+            }
+            .into_any()
+        }
+        Some(Ok(cs)) if cs.is_empty() => view! { <p class="muted" data-testid="no-contacts">{i18n.t("customers-no-contacts")}</p> }.into_any(),
+        Some(Ok(cs)) => view! {
+            <ul class="cust-contacts" data-testid="contact-list">
+                {cs.into_iter().map(|c| {
+                    let phones = c.phones.iter().map(|p| view! {
+                        <a class="cust-contact__link" href=format!("tel:{}", tel(p))
+                            aria-label=format!("{} {} {}", i18n.t("customers-call"), c.name, p)>{format!("☎ {p}")}</a>
+                    }).collect_view();
+                    let emails = c.emails.iter().map(|e| view! {
+                        <a class="cust-contact__link" href=format!("mailto:{e}")>{format!("✉ {e}")}</a>
+                    }).collect_view();
+                    view! {
+                        <li class="cust-contact" data-testid="contact">
+                            <p class="cust-contact__name">{c.name.clone()}
+                                {c.title.clone().map(|t| view! { <span class="muted">{format!(" · {t}")}</span> })}
+                            </p>
+                            <div class="cust-contact__links">{phones}{emails}</div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+            <section class="card cust-section cust-contacts-card" aria-labelledby="h-contacts" data-testid="contacts">
+                <div class="cust-section__head">
+                    <h2 id="h-contacts">{t("customers-contacts")}</h2>
+                    {move || (!adding.get()).then(|| view! {
+                        <button type="button" class="button button--ghost" data-testid="add-contact"
+                            on:click=move |_| { added.set(None); adding.set(true); }>
+                            {Signal::derive(move || format!("+ {}", i18n.t("customers-add-contact")))}
+                        </button>
+    })}
+                </div>
+                {move || added.get().map(|n| view! {
+                    <p class="alert alert--success" role="status" data-testid="contact-added">{i18n.t_args("customers-contact-added", &[("name", n.into())])}</p>
+                })}
+                {move || adding.get().then(|| view! {
+                    <ContactForm customer_id=cid.get_value() on_done=Callback::new(move |c: Option<Contact>| {
+                        adding.set(false);
+                        if let Some(c) = c {
+                            added.set(Some(c.name.clone()));
+                            contacts.update(|l| if let Some(Ok(v)) = l { v.push(c); });
+                        }
+                    }) />
+    })}
+                {list}
+            </section>
+        }
+}
+
+#[component]
+fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let name = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let phones = RwSignal::new(vec![String::new()]);
+    let emails = RwSignal::new(vec![String::new()]);
+    let errors = RwSignal::new(None::<ApiError>);
+    let pending = RwSignal::new(false);
+    let label = move |k: &'static str| Signal::derive(move || i18n.t(k));
+    let cid = StoredValue::new(customer_id);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let (ps, es) = (compact(phones), compact(emails));
+        let mut problems: Vec<FieldProblem> = Vec::new();
+        let mut keep = |r: Result<(), Invalid>| {
+            if let Err(Invalid(v)) = r {
+                problems.extend(v.into_iter().map(|e| FieldProblem {
+                    field: e.field,
+                    code: e.code.into(),
+                    message: e.message,
+                }));
+            }
+        };
+        keep(text::required("name", &name.get_untracked(), text::NAME_MAX).map(drop));
+        for (i, e) in es.iter().enumerate() {
+            keep(Email::parse(&format!("emails[{i}]"), e).map(drop));
+        }
+        if !problems.is_empty() {
+            errors.set(Some(client_problem(problems)));
+            focus_first_invalid();
+            return;
+        }
+        let t = title.get_untracked().trim().to_owned();
+        let body = json!({
+            "name": name.get_untracked().trim(),
+            "title": if t.is_empty() { None } else { Some(t) },
+            "phones": ps,
+            "emails": es,
+        });
+        pending.set(true);
+        spawn_local(async move {
+            let call = Call::post(format!("/customers/{}/contacts", cid.get_value()), &body);
+            match session.send_versioned::<Contact>(&call).await {
+                Ok(v) => on_done.run(Some(v.data)),
+                Err(e) => {
+                    errors.set(Some(e));
+                    pending.set(false);
+                    focus_first_invalid();
+                }
+            }
+        });
+    };
+
+    view! {
+        <form class="cust-contact-form" novalidate data-testid="contact-form" on:submit=on_submit
+            aria-label=t("customers-add-contact") aria-busy=Signal::derive(move || pending.get().to_string())>
+            <ProblemAlert error=errors shown_fields=&["name", "title", "phones", "emails"] />
+            <TextField id="contact-name" label=label("customers-contact-name") required=true kind="text" autocomplete="name" value=name error=err_for(errors, "name") />
+            <TextField id="contact-title" label=label("customers-contact-title") kind="text" autocomplete="organization-title" value=title error=err_for(errors, "title") />
+            <ListField id="contact-phones" field="phones" label_key="customers-field-phones" add_key="customers-add-phone" kind="tel" values=phones errors=errors />
+            <ListField id="contact-emails" field="emails" label_key="customers-field-emails" add_key="customers-add-email" kind="email" values=emails errors=errors />
+            <div class="actions cust-edit__actions">
+                <button type="button" class="button" on:click=move |_| on_done.run(None)>{t("action-cancel")}</button>
+                <button type="submit" class="button button--primary" data-testid="contact-save"
+                    aria-disabled=Signal::derive(move || pending.get().then_some("true"))>
+                    {move || if pending.get() { i18n.t("saving") } else { i18n.t("customers-add-contact") }}
+                </button>
+            </div>
+        </form>
+    }
+}

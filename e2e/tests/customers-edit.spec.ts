@@ -1,0 +1,71 @@
+import { expect, test } from '../fixtures';
+import {
+  CustomerPage,
+  REP,
+  apiToken,
+  createCustomerViaApi,
+  patchCustomerViaApi,
+  signIn,
+  uniqueName,
+} from '../pages/customers';
+
+test.use({ locale: 'en-US' });
+
+test('edits in place: the API\'s validation message at the field, then a successful save', async ({ page, request }, testInfo) => {
+  const token = await apiToken(request, REP);
+  const c = await createCustomerViaApi(request, token, { name: uniqueName('Edit me', testInfo) });
+  await signIn(page, REP, `/customers/${c.id}`);
+  const customer = new CustomerPage(page);
+  await expect(customer.heading).toHaveText(c.name);
+
+  await customer.edit('reach');
+  await expect(page.getByTestId('phones-0')).toBeFocused();
+  await page.getByTestId('phones-0').fill('12');
+  await customer.save('reach');
+  await expect(page.getByTestId('phones-0-error')).toContainText('Enter a phone number');
+
+  await page.getByTestId('phones-0').fill('13800138000');
+  await page.getByTestId('phones-add').click();
+  await page.getByTestId('phones-1').fill('021 6888 8888');
+  await customer.save('reach');
+  await expect(page.getByTestId('save-reach')).toHaveCount(0);
+  await expect(customer.section('reach').getByRole('link', { name: '13800138000' })).toHaveAttribute('href', 'tel:13800138000');
+  await expect(customer.section('reach').getByRole('link', { name: '021 6888 8888' })).toBeVisible();
+
+  // the change is stored: a reload shows it
+  await page.reload();
+  await expect(customer.section('reach')).toContainText('021 6888 8888');
+});
+
+test('an edit conflict offers to reload and re-apply the change', async ({ page, request }, testInfo) => {
+  const token = await apiToken(request, REP);
+  const c = await createCustomerViaApi(request, token, { name: uniqueName('Conflict', testInfo), industry: '教育' });
+  await signIn(page, REP, `/customers/${c.id}`);
+  const customer = new CustomerPage(page);
+  await expect(customer.heading).toHaveText(c.name);
+
+  // someone else changes the customer after the page loaded
+  await patchCustomerViaApi(request, token, c.id, { industry: '医疗' });
+
+  await customer.edit('profile');
+  await page.getByTestId('source').fill('展会');
+  await customer.save('profile');
+  await expect(customer.conflict).toBeVisible();
+  await expect(customer.conflict).toContainText('Someone else changed this record meanwhile.');
+  await expect(page.getByTestId('source')).toHaveValue('展会');
+
+  await customer.reapply.click();
+  await expect(customer.conflict).toHaveCount(0);
+  await expect(page.getByTestId('save-profile')).toHaveCount(0);
+  // their change and ours, both kept
+  await expect(customer.section('profile')).toContainText('医疗');
+  await expect(customer.section('profile')).toContainText('展会');
+  await page.reload();
+  await expect(customer.section('profile')).toContainText('医疗');
+  await expect(customer.section('profile')).toContainText('展会');
+});
+
+test('an unknown customer shows a not-found page', async ({ page }) => {
+  await signIn(page, REP, '/customers/00000000-0000-7000-8000-000000000000');
+  await expect(page.getByTestId('customer-not-found')).toBeVisible();
+});
