@@ -93,6 +93,15 @@ impl Lang {
         }
     }
 
+    /// A one- or two-letter label for narrow screens.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "简",
+            Lang::ZhTw => "繁",
+            Lang::En => "EN",
+        }
+    }
+
     fn index(self) -> usize {
         self as usize
     }

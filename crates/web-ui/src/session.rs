@@ -101,10 +101,10 @@ impl Session {
     /// Fetches the signed-in user and applies their language, if they chose one.
     async fn load_me(self) -> Result<(), ApiError> {
         let me: Me = api::read(self.call(&Call::get("/me")).await?).await?;
-        if let Some(lang) = me.locale.as_deref().and_then(Lang::from_code) {
-            if let Some(i18n) = use_context::<I18n>() {
-                i18n.choose(lang);
-            }
+        if let Some(lang) = me.locale.as_deref().and_then(Lang::from_code)
+            && let Some(i18n) = use_context::<I18n>()
+        {
+            i18n.choose(lang);
         }
         self.auth.set(Auth::SignedIn(me));
         Ok(())

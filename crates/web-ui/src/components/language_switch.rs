@@ -22,8 +22,10 @@ pub fn LanguageSwitch() -> impl IntoView {
                         i18n.choose(lang);
                         session.remember_language(lang);
                     }
+                    aria-label=lang.native_name()
                 >
-                    {lang.native_name()}
+                    <span class="lang-switch__long">{lang.native_name()}</span>
+                    <span class="lang-switch__short" aria-hidden="true">{lang.short_name()}</span>
                 </button>
             }
         })

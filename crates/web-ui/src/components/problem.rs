@@ -34,10 +34,12 @@ pub fn summary(i18n: I18n, err: &ApiError) -> Vec<String> {
                 i18n.try_t(&format!("problem-{}", p.slug()))
                     .unwrap_or_else(|| i18n.t("error-unexpected")),
             );
-            if i18n.lang() == Lang::En {
-                if let Some(d) = p.detail.as_ref().filter(|d| !d.is_empty()) {
-                    out.push(d.clone());
-                }
+            // in English the server's detail says more; not when the fields say it already
+            if i18n.lang() == Lang::En
+                && p.errors.is_empty()
+                && let Some(d) = p.detail.as_ref().filter(|d| !d.is_empty())
+            {
+                out.push(d.clone());
             }
             if let Some(s) = p.retry_after {
                 out.push(i18n.t_args("error-retry-after", &[("seconds", s.into())]));
