@@ -1,5 +1,6 @@
 //! Small building blocks shared by the pages.
 
+pub mod admin;
 mod language_switch;
 pub mod problem;
 mod text_field;
