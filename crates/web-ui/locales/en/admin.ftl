@@ -9,3 +9,122 @@ role-sales_rep = Sales rep
 role-service_agent = Service agent
 role-marketing = Marketing
 role-partner = Partner
+admin-subnav = Administration sections
+admin-not-allowed-title = Administration is not available to you
+admin-not-allowed-text = Only administrators can manage users, the organisation, roles and API keys. If you need a change, ask your administrator.
+admin-load-failed = This could not be loaded.
+admin-name = Name
+admin-description = Description
+admin-status = Status
+admin-status-all = All users
+admin-actions = Actions
+admin-none = — none —
+admin-choose = Choose…
+admin-never = Never
+admin-list-sep = {", "}
+admin-saved = Saved “{ $name }”.
+admin-deleted = Deleted “{ $name }”.
+admin-confirm-delete = Delete “{ $name }”?
+admin-in-use = Still used by { $list }. Move or reassign them first, then delete.
+admin-in-use-units = { $count ->
+    [one] one unit below it
+   *[other] { $count } units below it
+}
+admin-in-use-users = { $count ->
+    [one] one user
+   *[other] { $count } users
+}
+admin-in-use-customers = { $count ->
+    [one] one customer
+   *[other] { $count } customers
+}
+# users
+admin-users-search = Search by name or e-mail
+admin-users-empty = No users match. Change the search or the status filter.
+admin-user-new = New user
+admin-user-edit = Edit user
+admin-user-active = Active
+admin-user-inactive = Deactivated
+admin-display-name = Display name
+admin-new-password = New password
+admin-password-hint = At least 8 characters. Tell the user to change it after signing in.
+admin-password-keep = Leave empty to keep the current password.
+admin-roles = Roles
+admin-team = Team
+admin-regions = Regions
+admin-product-lines = Product lines
+admin-partner = Partner (dealer)
+admin-partner-hint = A partner user only ever sees that partner's customers.
+admin-reload-user = Reload the user (your changes are discarded)
+admin-deactivate = Deactivate
+admin-reactivate = Reactivate
+admin-deactivate-hint = Deactivating signs the user out everywhere and ends their API keys. Their customers stay.
+admin-reactivate-hint = This user is deactivated and cannot sign in.
+admin-confirm-deactivate = Deactivate this user now?
+admin-confirm-reactivate = Let this user sign in again?
+admin-user-deactivated = The user is deactivated and has been signed out.
+admin-user-reactivated = The user can sign in again.
+# organisation
+admin-teams = Teams
+admin-partners = Partners
+admin-teams-new = New team
+admin-regions-new = New region
+admin-product-lines-new = New product line
+admin-partners-new = New partner
+admin-teams-empty = No teams yet. Create the first one.
+admin-regions-empty = No regions yet. Create the first one.
+admin-product-lines-empty = No product lines yet. Create the first one.
+admin-partners-empty = No partners yet. Create the first one.
+admin-rename = Rename
+admin-rename-move = Rename or move
+admin-add-below = Add below
+admin-create-unit = Create
+admin-parent = Belongs to
+admin-top-level = — top level —
+# roles
+admin-roles-intro = A role grants, for each kind of record and action, how far it reaches. A user's roles add up.
+admin-role-new = New role
+admin-role-edit = Edit role
+admin-builtin = Built-in
+admin-builtin-hint = Built-in roles cannot be changed. Create a new role to grant something different.
+admin-confirm-delete-role = Delete this role?
+admin-scope-hint = Choose for each cell how far the role reaches: none, own records, the team's, the region's, or all.
+admin-resource = Record
+admin-resource-customer = Customers
+admin-resource-user = Users
+admin-resource-role = Roles
+admin-resource-team = Teams
+admin-resource-region = Regions
+admin-resource-product_line = Product lines
+admin-resource-partner = Partners
+admin-resource-api_key = API keys
+admin-action-read = Read
+admin-action-create = Create
+admin-action-update = Update
+admin-action-delete = Delete
+admin-scope-none = None
+admin-scope-own = Own
+admin-scope-team = Team
+admin-scope-region = Region
+admin-scope-all = All
+# API keys
+admin-keys-intro = API keys let other systems (ERP, website forms) use the API. A key acts as its user, with that user's rights.
+admin-keys-empty = No API keys yet.
+admin-key-new = New API key
+admin-key = API key
+admin-key-user = Acts as user
+admin-key-user-hint = The key can do exactly what this user may do.
+admin-created = Created
+admin-expires = Expires
+admin-expires-hint = Optional. Leave empty for a key that does not expire. Times are UTC.
+admin-last-used = Last used
+admin-key-active = Active
+admin-key-revoked = Revoked
+admin-key-expired = Expired
+admin-revoke = Revoke
+admin-confirm-revoke = Revoke this key? Systems using it stop working at once.
+admin-key-created = The API key was created.
+admin-key-once = Copy it now and store it safely: it is shown only this once and cannot be shown again.
+admin-copy = Copy
+admin-copied = Copied
+admin-key-stored = I have stored the key

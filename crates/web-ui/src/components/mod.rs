@@ -1,5 +1,6 @@
 //! Small building blocks shared by the pages.
 
+pub mod admin;
 pub mod customers;
 mod language_switch;
 pub mod problem;
