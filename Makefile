@@ -12,7 +12,7 @@ CARGO ?= cargo
 KEHU_RELEASE := $(CARGO_TARGET_DIR)/release/kehu
 KEHU_DEBUG := $(CARGO_TARGET_DIR)/debug/kehu
 
-.PHONY: help run test build ui fmt fmt-check clippy domain-purity domain-wasm locales test-rust openapi e2e deps
+.PHONY: help run test build ui fmt fmt-check clippy domain-purity domain-wasm locales test-rust openapi e2e deps fuzz-api fuzz-api-quick
 
 help:
 	@echo "make run    build everything and start Kehu with the demo organisation at http://127.0.0.1:8080"
@@ -82,5 +82,14 @@ e2e: ui
 locales:
 	python3 scripts/check-locales.py
 
-test: deps fmt-check clippy domain-purity domain-wasm locales test-rust e2e
+## Schemathesis against a running kehu: a quick fixed-seed run here, the long one with `make fuzz-api`.
+fuzz-api-quick:
+	$(CARGO) build -p kehu-api
+	KEHU_BIN=$(KEHU_DEBUG) scripts/fuzz-api.sh
+
+fuzz-api:
+	$(CARGO) build -p kehu-api
+	KEHU_BIN=$(KEHU_DEBUG) FUZZ_EXAMPLES=300 scripts/fuzz-api.sh
+
+test: deps fmt-check clippy domain-purity domain-wasm locales test-rust fuzz-api-quick e2e
 	@echo "make test: all checks passed"
