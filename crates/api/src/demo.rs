@@ -12,30 +12,30 @@ pub const PASSWORD: &str = "kehu-demo";
 pub const CUSTOMERS: usize = 300;
 
 /// A small deterministic generator, so every demo database looks the same.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[(self.next() % xs.len() as u64) as usize]
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
 
-const CORE: &[&str] = &[
+pub(crate) const CORE: &[&str] = &[
     "华联", "明达", "恒信", "新创", "东方", "金桥", "博远", "宏图", "安泰", "睿智", "鼎盛", "长青",
     "天成", "瑞丰", "汇通",
 ];
-const TRADE: &[&str] = &[
+pub(crate) const TRADE: &[&str] = &[
     "科技",
     "贸易",
     "制造",
@@ -47,8 +47,8 @@ const TRADE: &[&str] = &[
     "教育科技",
     "建材",
 ];
-const SUFFIX: &[&str] = &["有限公司", "股份有限公司", "集团", "有限责任公司"];
-const EN_CORE: &[&str] = &[
+pub(crate) const SUFFIX: &[&str] = &["有限公司", "股份有限公司", "集团", "有限责任公司"];
+pub(crate) const EN_CORE: &[&str] = &[
     "Acme",
     "Blue River",
     "Northwind",
@@ -60,7 +60,7 @@ const EN_CORE: &[&str] = &[
     "Lotus",
     "Orient",
 ];
-const EN_TRADE: &[&str] = &[
+pub(crate) const EN_TRADE: &[&str] = &[
     "Trading",
     "Technologies",
     "Logistics",
@@ -68,18 +68,18 @@ const EN_TRADE: &[&str] = &[
     "Manufacturing",
     "Printing",
 ];
-const EN_SUFFIX: &[&str] = &["Co., Ltd.", "Ltd.", "Inc.", "Group"];
-const SURNAMES: &[&str] = &[
+pub(crate) const EN_SUFFIX: &[&str] = &["Co., Ltd.", "Ltd.", "Inc.", "Group"];
+pub(crate) const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙",
 ];
-const GIVEN: &[&str] = &[
+pub(crate) const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "磊", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞",
 ];
-const EN_FIRST: &[&str] = &[
+pub(crate) const EN_FIRST: &[&str] = &[
     "Alice", "Brian", "Chloe", "David", "Emma", "Frank", "Grace", "Henry",
 ];
-const EN_LAST: &[&str] = &["Smith", "Chen", "Wong", "Brown", "Lee", "Taylor"];
-const TITLES: &[&str] = &[
+pub(crate) const EN_LAST: &[&str] = &["Smith", "Chen", "Wong", "Brown", "Lee", "Taylor"];
+pub(crate) const TITLES: &[&str] = &[
     "采购经理",
     "总经理",
     "IT 主管",
@@ -88,10 +88,11 @@ const TITLES: &[&str] = &[
     "Purchasing Manager",
     "Office Manager",
 ];
-const INDUSTRIES: &[&str] = &["零售", "制造", "教育", "医疗", "金融", "物流", "政府", "IT"];
-const SOURCES: &[&str] = &["展会", "官网", "转介绍", "电话营销", "经销商", "Web form"];
-const TAGS: &[&str] = &["重点", "大客户", "续约", "招标", "VIP候选"];
-const STAGES: &[&str] = &[
+pub(crate) const INDUSTRIES: &[&str] =
+    &["零售", "制造", "教育", "医疗", "金融", "物流", "政府", "IT"];
+pub(crate) const SOURCES: &[&str] = &["展会", "官网", "转介绍", "电话营销", "经销商", "Web form"];
+pub(crate) const TAGS: &[&str] = &["重点", "大客户", "续约", "招标", "VIP候选"];
+pub(crate) const STAGES: &[&str] = &[
     "prospect",
     "prospect",
     "interested",

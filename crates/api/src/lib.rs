@@ -9,6 +9,7 @@ pub mod http;
 pub mod limits;
 pub mod openapi;
 pub mod repo;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -9,6 +9,9 @@ kehu — the Kehu CRM server
 USAGE:
     kehu serve [--demo]   run the server (migrates the database first);
                           --demo loads the demo organisation into it (idempotent)
+    kehu seed --customers N
+                          fill an empty database with a generated organisation:
+                          N customers, 1-5 contacts each (deterministic)
     kehu openapi          print the OpenAPI document
     kehu --version
 
@@ -30,6 +33,13 @@ fn main() {
             println!("kehu {}", env!("CARGO_PKG_VERSION"));
             0
         }
+        ["seed", "--customers", n] => match n.parse() {
+            Ok(n) => seed(n),
+            Err(_) => {
+                eprintln!("kehu seed: --customers needs a number");
+                2
+            }
+        },
         ["serve"] => serve(Seed::None),
         ["serve", "--demo"] => serve(Seed::Demo),
         ["--help"] | ["-h"] | ["help"] => {
@@ -66,6 +76,40 @@ fn serve(seed: Seed) -> i32 {
         Err(e) => {
             tracing::error!(error = %e, "kehu could not start");
             eprintln!("kehu: {e}");
+            1
+        }
+    }
+}
+
+fn seed(n: usize) -> i32 {
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kehu: configuration error: {e}");
+            return 2;
+        }
+    };
+    let run = || -> Result<kehu_api::seed::Report, String> {
+        let pool = kehu_api::db::connect(&settings.database_url, 1)?;
+        let mut c = pool.get().map_err(|e| e.to_string())?;
+        kehu_api::db::migrate(&mut c)?;
+        kehu_api::repo::roles::ensure_builtin(&mut c, kehu_api::db::now())
+            .map_err(|e| e.to_string())?;
+        kehu_api::seed::run(&mut c, n)
+    };
+    match run() {
+        Ok(r) => {
+            println!(
+                "seeded {} customers and {} contacts in {:.1} s: {:.0} rows/s",
+                r.customers,
+                r.contacts,
+                r.seconds,
+                r.rows_per_sec()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("kehu seed: {e}");
             1
         }
     }

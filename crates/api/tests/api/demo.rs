@@ -79,3 +79,54 @@ async fn demo_sqlite() {
 async fn demo_postgres() {
     the_demo_organisation_loads_once_and_its_users_sign_in(Backend::Postgres).await;
 }
+
+async fn seeding_generates_a_usable_organisation(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let pool = app.db.pool();
+    let report = kehu_api::seed::run(&mut pool.get().unwrap(), 1_200).unwrap();
+    assert_eq!(report.customers, 1_200);
+    assert!(
+        (1_200..=6_000).contains(&report.contacts),
+        "{} contacts",
+        report.contacts
+    );
+    assert!(
+        kehu_api::seed::run(&mut pool.get().unwrap(), 10).is_err(),
+        "only into an empty database"
+    );
+    let admin = app.login("admin@seed.example", "kehu-demo").await;
+    assert_eq!(
+        admin
+            .get("/api/v1/customers?include_total=true&limit=1")
+            .await
+            .body["total"],
+        1_200
+    );
+    let rep = app.login("rep0@seed.example", "kehu-demo").await;
+    let mine = rep
+        .get("/api/v1/customers?include_total=true&limit=1")
+        .await
+        .body["total"]
+        .as_i64()
+        .unwrap();
+    assert!(mine > 0 && mine < 1_200, "a rep sees a share: {mine}");
+    let pool_total = admin
+        .get("/api/v1/customers?owner=none&include_total=true&limit=1")
+        .await
+        .body["total"]
+        .as_i64()
+        .unwrap();
+    assert!(pool_total > 0, "some customers sit in the pool");
+}
+
+#[actix_web::test]
+async fn seed_sqlite() {
+    seeding_generates_a_usable_organisation(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn seed_postgres() {
+    seeding_generates_a_usable_organisation(Backend::Postgres).await;
+}
