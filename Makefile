@@ -12,7 +12,7 @@ CARGO ?= cargo
 KEHU_RELEASE := $(CARGO_TARGET_DIR)/release/kehu
 KEHU_DEBUG := $(CARGO_TARGET_DIR)/debug/kehu
 
-.PHONY: help run test build ui fmt fmt-check clippy domain-purity domain-wasm locales test-rust openapi e2e deps fuzz-api fuzz-api-quick
+.PHONY: help run test build ui fmt fmt-check clippy domain-purity domain-wasm locales test-rust openapi e2e deps fuzz-api fuzz-api-quick bench
 
 help:
 	@echo "make run    build everything and start Kehu with the demo organisation at http://127.0.0.1:8080"
@@ -72,6 +72,11 @@ test-rust:
 
 openapi:
 	$(CARGO) run -q -p kehu-api --bin kehu -- openapi > openapi/openapi.json
+
+## Load on generated data, on both databases, against the floor (see docs/PERFORMANCE.md).
+bench:
+	$(CARGO) build --release -p kehu-api --bin kehu --example floor
+	python3 scripts/bench.py
 
 ## Browser tests (Playwright, Debian's Chromium) against the real binary and UI.
 e2e: ui

@@ -389,7 +389,7 @@ pub async fn update(
         match store::update(
             c,
             &cid,
-            expected,
+            (if_match.0 != IfMatch::ANY).then_some(expected),
             &next,
             || upd.cond(),
             auth.user_id(),

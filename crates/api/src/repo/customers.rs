@@ -299,11 +299,12 @@ fn current_version(
         .optional()
 }
 
-/// Writes `v` over the customer if the caller may (`cond`) and the version matches.
+/// Writes `v` over the customer if the caller may (`cond`) and the version
+/// matches (any version when `expected_version` is `None`).
 pub fn update(
     c: &mut DbConnection,
     id: &str,
-    expected_version: i64,
+    expected_version: Option<i64>,
     v: &Customer,
     cond: impl Fn() -> CustomerCondition,
     by: &str,
@@ -314,32 +315,36 @@ pub fn update(
         if current_version(c, id, cond(), Liveness::Live)?.is_none() {
             return Ok(WriteOutcome::NotFound);
         }
-        let target = customers::table
+        // `None` (If-Match: *) writes over whatever version is current
+        let changes = (
+            customers::name.eq(&v.name),
+            customers::kind.eq(v.kind.as_str()),
+            customers::industry.eq(&v.industry),
+            customers::source.eq(&v.source),
+            customers::region_id.eq(&v.region_id),
+            customers::owner_id.eq(&v.owner_id),
+            customers::team_id.eq(&v.team_id),
+            customers::partner_id.eq(&v.partner_id),
+            customers::lifecycle_stage.eq(v.lifecycle_stage.as_str()),
+            customers::tags.eq(json_list(&v.tags)),
+            customers::phones.eq(json_list(&v.phones)),
+            customers::emails.eq(json_list(&v.emails)),
+            customers::address.eq(&v.address),
+            customers::notes.eq(&v.notes),
+            customers::search_text.eq(v.search_text()),
+            customers::updated_by.eq(by),
+            customers::updated_at.eq(now),
+            customers::version.eq(customers::version + 1),
+        );
+        let live = customers::table
             .filter(customers::id.eq(id))
-            .filter(customers::deleted_at.is_null())
-            .filter(customers::version.eq(expected_version));
-        let n = diesel::update(target)
-            .set((
-                customers::name.eq(&v.name),
-                customers::kind.eq(v.kind.as_str()),
-                customers::industry.eq(&v.industry),
-                customers::source.eq(&v.source),
-                customers::region_id.eq(&v.region_id),
-                customers::owner_id.eq(&v.owner_id),
-                customers::team_id.eq(&v.team_id),
-                customers::partner_id.eq(&v.partner_id),
-                customers::lifecycle_stage.eq(v.lifecycle_stage.as_str()),
-                customers::tags.eq(json_list(&v.tags)),
-                customers::phones.eq(json_list(&v.phones)),
-                customers::emails.eq(json_list(&v.emails)),
-                customers::address.eq(&v.address),
-                customers::notes.eq(&v.notes),
-                customers::search_text.eq(v.search_text()),
-                customers::updated_by.eq(by),
-                customers::updated_at.eq(now),
-                customers::version.eq(expected_version + 1),
-            ))
-            .execute(c)?;
+            .filter(customers::deleted_at.is_null());
+        let n = match expected_version {
+            Some(v) => diesel::update(live.filter(customers::version.eq(v)))
+                .set(changes)
+                .execute(c)?,
+            None => diesel::update(live).set(changes).execute(c)?,
+        };
         if n == 0 {
             return Ok(match current_version(c, id, cond(), Liveness::Live)? {
                 Some(v) => WriteOutcome::Stale(v),

@@ -1,0 +1,126 @@
+//! The floor for `make bench`: the same repository calls the API makes for
+//! each scenario, run directly against the database in one thread, without
+//! HTTP, JSON or authentication. Prints `scenario,qps,p50_ms,p95_ms,p99_ms`.
+//!
+//!     DATABASE_URL=… cargo run --release --example floor -- <seconds per scenario>
+
+use kehu_api::auth::principal::Via;
+use kehu_api::db::{self, DbConnection, DbUrl};
+use kehu_api::repo::access_sql::customer_condition;
+use kehu_api::repo::customers::{self, CustomerFilter, Liveness, Sort, SortKey};
+use kehu_api::repo::{self};
+use kehu_domain::access::{self, Action, Resource, Subject};
+use kehu_domain::customer::{Creator, Customer, RawCustomer};
+use std::time::{Duration, Instant};
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn measure(name: &str, secs: f64, c: &mut DbConnection, mut f: impl FnMut(&mut DbConnection)) {
+    let mut lat = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs_f64(secs) {
+        let t = Instant::now();
+        f(c);
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let qps = lat.len() as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "{name},{qps:.0},{:.2},{:.2},{:.2}",
+        percentile(&lat, 0.50),
+        percentile(&lat, 0.95),
+        percentile(&lat, 0.99)
+    );
+}
+
+fn subject(c: &mut DbConnection, email: &str) -> Subject {
+    let id = repo::users::id_by_email_key(c, email)
+        .unwrap()
+        .expect("seeded user");
+    repo::principal::load(c, &id, Via::Session)
+        .unwrap()
+        .unwrap()
+        .subject
+}
+
+fn main() {
+    let secs: f64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5.0);
+    let url = DbUrl::parse(&std::env::var("DATABASE_URL").expect("DATABASE_URL")).unwrap();
+    let pool = db::connect(&url, 1).unwrap();
+    let mut c = pool.get().unwrap();
+    let rep = subject(&mut c, "rep0@seed.example");
+    let admin = subject(&mut c, "admin@seed.example");
+    let read = |s: &Subject| access::predicate(s, Resource::Customer, Action::Read);
+    let sort = Sort {
+        key: SortKey::UpdatedAt,
+        desc: true,
+    };
+    let all = CustomerFilter::default();
+    let list = |c: &mut DbConnection, s: &Subject, f: &CustomerFilter| {
+        customers::list(c, customer_condition(&read(s)), f, sort, None, 51).unwrap();
+    };
+    measure("list_rep", secs, &mut c, |c| list(c, &rep, &all));
+    measure("list_admin", secs, &mut c, |c| list(c, &admin, &all));
+    let filter = CustomerFilter {
+        stage: Some("customer".into()),
+        ..Default::default()
+    };
+    measure("filter_rep", secs, &mut c, |c| list(c, &rep, &filter));
+    let search = CustomerFilter {
+        q: Some("科技".into()),
+        ..Default::default()
+    };
+    measure("search_rep", secs, &mut c, |c| list(c, &rep, &search));
+    let one =
+        customers::list(&mut c, customer_condition(&read(&rep)), &all, sort, None, 1).unwrap();
+    let id = one[0].row.id.clone();
+    measure("get_rep", secs, &mut c, |c| {
+        customers::get(c, &id, customer_condition(&read(&rep)), Liveness::Live)
+            .unwrap()
+            .unwrap();
+    });
+    let creator = Creator {
+        user_id: rep.user_id.clone(),
+        ..Default::default()
+    };
+    measure("create_rep", secs, &mut c, |c| {
+        let raw = RawCustomer {
+            name: Some("bench floor".into()),
+            ..Default::default()
+        };
+        let v = Customer::create(raw, &creator).unwrap();
+        customers::insert(c, &db::new_id(), &v, &rep.user_id, db::now()).unwrap();
+    });
+    let upd = access::predicate(&rep, Resource::Customer, Action::Update);
+    measure("update_rep", secs, &mut c, |c| {
+        let cur = customers::get(c, &id, customer_condition(&read(&rep)), Liveness::Live)
+            .unwrap()
+            .unwrap();
+        let next = cur
+            .to_domain()
+            .patch(RawCustomer {
+                notes: Some(Some("floor".into())),
+                ..Default::default()
+            })
+            .unwrap();
+        match customers::update(
+            c,
+            &id,
+            Some(cur.row.version),
+            &next,
+            || customer_condition(&upd),
+            &rep.user_id,
+            db::now(),
+        )
+        .unwrap()
+        {
+            customers::WriteOutcome::Done(_) => {}
+            _ => panic!("floor update failed"),
+        }
+    });
+}
