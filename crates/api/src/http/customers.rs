@@ -1,29 +1,21 @@
 //! Customers: the shared record of the company, seen through each user's scope.
 
-use super::cursor;
-use super::extract::{Body, IfMatch, OptionalIfMatch, check_query_text, etag, id, non_empty};
+use super::extract::{Body, IfMatch, OptionalIfMatch, etag, id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
-use super::wire::customers::{CustomerCreate, CustomerOut, CustomerPage, CustomerUpdate};
+use super::wire::customers::{CustomerCreate, CustomerOut, CustomerUpdate};
 use crate::auth::Auth;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::access_sql::{CustomerCondition, customer_condition};
-use crate::repo::customers::{
-    self as store, After, CursorValue, CustomerFilter, Liveness, OwnerFilter, Sort, SortKey,
-    WriteOutcome,
-};
+use crate::repo::customers::{self as store, Liveness, WriteOutcome};
 use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::header, web};
-use chrono::{DateTime, NaiveDateTime};
 use kehu_domain::FieldError;
 use kehu_domain::access::{self, Action, Predicate, Resource};
-use kehu_domain::customer::{Creator, Customer, LifecycleStage, RawCustomer};
+use kehu_domain::customer::{Creator, Customer, RawCustomer};
 use kehu_domain::error::Collector;
-use kehu_domain::paging::Limit;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 /// The caller's access condition for one action, rebuildable for each query.
 pub struct Scoped(Predicate);
@@ -38,186 +30,8 @@ impl Scoped {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CustomerQuery {
-    /// 1 to 200, default 50.
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page (same `sort` and filters).
-    pub cursor: Option<String>,
-    /// `updated_at`, `created_at` or `name`, with `-` for descending. Default `-updated_at`.
-    pub sort: Option<String>,
-    /// Text search in name, phone numbers and e-mail addresses (Chinese included).
-    pub q: Option<String>,
-    /// `me`, `none` (the company pool) or a user id.
-    pub owner: Option<String>,
-    pub team_id: Option<String>,
-    /// A region; customers of the regions below it are included.
-    pub region_id: Option<String>,
-    /// Lifecycle stage: prospect, interested, customer, vip, churned.
-    pub stage: Option<String>,
-    pub industry: Option<String>,
-    pub tag: Option<String>,
-    /// Only customers changed at or after this time (RFC 3339).
-    pub updated_since: Option<String>,
-    /// Also count all matching customers (costs a second query).
-    pub include_total: Option<bool>,
-    /// List the trash (deleted customers) instead.
-    pub deleted: Option<bool>,
-}
-
-fn parse_sort(raw: Option<&str>) -> Result<(Sort, &'static str), ApiError> {
-    let s = raw.unwrap_or("-updated_at");
-    let (desc, key) = match s.strip_prefix('-') {
-        Some(k) => (true, k),
-        None => (false, s),
-    };
-    let key = match key {
-        "updated_at" => SortKey::UpdatedAt,
-        "created_at" => SortKey::CreatedAt,
-        "name" => SortKey::Name,
-        _ => {
-            return Err(ApiError::bad_field(
-                "sort",
-                "invalid_choice",
-                "must be one of: updated_at, created_at, name, each optionally with a leading -",
-            ));
-        }
-    };
-    let name = match (key, desc) {
-        (SortKey::UpdatedAt, true) => "-updated_at",
-        (SortKey::UpdatedAt, false) => "updated_at",
-        (SortKey::CreatedAt, true) => "-created_at",
-        (SortKey::CreatedAt, false) => "created_at",
-        (SortKey::Name, true) => "-name",
-        (SortKey::Name, false) => "name",
-    };
-    Ok((Sort { key, desc }, name))
-}
-
-fn parse_time(field: &str, s: &str) -> Result<NaiveDateTime, ApiError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.naive_utc())
-        .map_err(|_| {
-            ApiError::bad_field(
-                field,
-                "invalid_time",
-                "must be an RFC 3339 time like 2026-11-23T08:00:00Z",
-            )
-        })
-}
-
-fn cursor_value(sort: Sort, r: &store::CustomerRecord) -> String {
-    match sort.key {
-        SortKey::UpdatedAt => db::to_utc(r.row.updated_at).to_rfc3339(),
-        SortKey::CreatedAt => db::to_utc(r.row.created_at).to_rfc3339(),
-        SortKey::Name => r.row.name.clone(),
-    }
-}
-
-/// List the customers the caller may see.
-#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(CustomerQuery),
-    responses((status = 200, description = "A page of customers", body = CustomerPage)))]
-pub async fn list(
-    state: web::Data<AppState>,
-    auth: Auth,
-    q: web::Query<CustomerQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let mut q = q.into_inner();
-    q.cursor = non_empty(q.cursor);
-    q.sort = non_empty(q.sort);
-    q.updated_since = non_empty(q.updated_since);
-    let deleted = q.deleted.unwrap_or(false);
-    // the trash is for those who may delete (and so restore)
-    let scoped = Scoped::new(
-        &auth,
-        if deleted {
-            Action::Delete
-        } else {
-            Action::Read
-        },
-    );
-    let limit = Limit::parse(q.limit)?.get() as i64;
-    let (sort, sort_name) = parse_sort(q.sort.as_deref())?;
-    let after = match q.cursor.as_deref() {
-        None => None,
-        Some(c) => {
-            let (v, id) = cursor::decode_keyed(c, sort_name)?;
-            let value = match sort.key {
-                SortKey::Name => CursorValue::Text(v),
-                _ => CursorValue::Time(parse_time("cursor", &v)?),
-            };
-            Some(After { value, id })
-        }
-    };
-    let owner = match check_query_text("owner", &q.owner, 64)?.as_deref() {
-        None => None,
-        Some("none") => Some(OwnerFilter::Pool),
-        Some("me") => Some(OwnerFilter::User(auth.user_id().to_owned())),
-        Some(other) => Some(OwnerFilter::User(id(other).map_err(|_| {
-            ApiError::bad_field("owner", "invalid_id", "must be me, none or a user id")
-        })?)),
-    };
-    let stage = check_query_text("stage", &q.stage, 20)?;
-    if let Some(s) = &stage
-        && LifecycleStage::parse(s).is_none()
-    {
-        return Err(ApiError::bad_field(
-            "stage",
-            "invalid_choice",
-            "must be one of: prospect, interested, customer, vip, churned",
-        ));
-    }
-    let region = check_query_text("region_id", &q.region_id, 64)?;
-    let mut filter = CustomerFilter {
-        owner,
-        team_id: check_query_text("team_id", &q.team_id, 64)?,
-        region_ids: None,
-        stage,
-        industry: check_query_text("industry", &q.industry, 100)?,
-        tag: check_query_text("tag", &q.tag, 50)?,
-        updated_since: q
-            .updated_since
-            .as_deref()
-            .map(|s| parse_time("updated_since", s))
-            .transpose()?,
-        q: check_query_text("q", &q.q, 100)?.map(|s| s.to_lowercase()),
-        deleted,
-    };
-    let include_total = q.include_total.unwrap_or(false);
-    let (mut rows, total) = db::run(&state.pool, move |c| {
-        if let Some(r) = region {
-            let tree = repo::principal::tree(c, "region")?;
-            filter.region_ids = Some(
-                kehu_domain::org::with_descendants([r.as_str()], &tree)
-                    .into_iter()
-                    .collect(),
-            );
-        }
-        let rows = store::list(c, scoped.cond(), &filter, sort, after.as_ref(), limit + 1)?;
-        let total = if include_total {
-            Some(store::count(c, scoped.cond(), &filter)?)
-        } else {
-            None
-        };
-        Ok((rows, total))
-    })
-    .await?;
-    let next_cursor = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|r| cursor::encode_keyed(sort_name, &cursor_value(sort, r), &r.row.id))
-    } else {
-        None
-    };
-    Ok(HttpResponse::Ok().json(CustomerPage {
-        data: rows.into_iter().map(Into::into).collect(),
-        next_cursor,
-        total,
-    }))
-}
+mod list;
+pub use list::*;
 
 /// Checks that the references a customer makes exist.
 fn check_refs(c: &mut DbConnection, v: &Customer) -> Result<(), ApiError> {

@@ -50,6 +50,29 @@ pub struct CustomerRecord {
     pub product_line_ids: Vec<String>,
 }
 
+/// The columns a customer's own fields set, shared by insert and update.
+macro_rules! fields {
+    ($v:expr) => {
+        (
+            customers::name.eq(&$v.name),
+            customers::kind.eq($v.kind.as_str()),
+            customers::industry.eq(&$v.industry),
+            customers::source.eq(&$v.source),
+            customers::region_id.eq(&$v.region_id),
+            customers::owner_id.eq(&$v.owner_id),
+            customers::team_id.eq(&$v.team_id),
+            customers::partner_id.eq(&$v.partner_id),
+            customers::lifecycle_stage.eq($v.lifecycle_stage.as_str()),
+            customers::tags.eq(json_list(&$v.tags)),
+            customers::phones.eq(json_list(&$v.phones)),
+            customers::emails.eq(json_list(&$v.emails)),
+            customers::address.eq(&$v.address),
+            customers::notes.eq(&$v.notes),
+            customers::search_text.eq($v.search_text()),
+        )
+    };
+}
+
 /// A LIKE pattern matching `q` anywhere, with LIKE's wildcards taken literally.
 pub fn like_pattern(q: &str) -> String {
     let mut p = String::with_capacity(q.len() + 2);
@@ -202,21 +225,7 @@ pub fn insert(
         diesel::insert_into(customers::table)
             .values((
                 customers::id.eq(id),
-                customers::name.eq(&v.name),
-                customers::kind.eq(v.kind.as_str()),
-                customers::industry.eq(&v.industry),
-                customers::source.eq(&v.source),
-                customers::region_id.eq(&v.region_id),
-                customers::owner_id.eq(&v.owner_id),
-                customers::team_id.eq(&v.team_id),
-                customers::partner_id.eq(&v.partner_id),
-                customers::lifecycle_stage.eq(v.lifecycle_stage.as_str()),
-                customers::tags.eq(json_list(&v.tags)),
-                customers::phones.eq(json_list(&v.phones)),
-                customers::emails.eq(json_list(&v.emails)),
-                customers::address.eq(&v.address),
-                customers::notes.eq(&v.notes),
-                customers::search_text.eq(v.search_text()),
+                fields!(v),
                 customers::created_by.eq(by),
                 customers::created_at.eq(now),
                 customers::updated_by.eq(by),
@@ -317,21 +326,7 @@ pub fn update(
         }
         // `None` (If-Match: *) writes over whatever version is current
         let changes = (
-            customers::name.eq(&v.name),
-            customers::kind.eq(v.kind.as_str()),
-            customers::industry.eq(&v.industry),
-            customers::source.eq(&v.source),
-            customers::region_id.eq(&v.region_id),
-            customers::owner_id.eq(&v.owner_id),
-            customers::team_id.eq(&v.team_id),
-            customers::partner_id.eq(&v.partner_id),
-            customers::lifecycle_stage.eq(v.lifecycle_stage.as_str()),
-            customers::tags.eq(json_list(&v.tags)),
-            customers::phones.eq(json_list(&v.phones)),
-            customers::emails.eq(json_list(&v.emails)),
-            customers::address.eq(&v.address),
-            customers::notes.eq(&v.notes),
-            customers::search_text.eq(v.search_text()),
+            fields!(v),
             customers::updated_by.eq(by),
             customers::updated_at.eq(now),
             customers::version.eq(customers::version + 1),

@@ -15,6 +15,7 @@ mod customers;
 mod customers_list;
 mod demo;
 mod errors;
+mod idempotency;
 mod openapi;
 mod org;
 mod roles;
