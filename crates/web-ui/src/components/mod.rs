@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod customers;
+pub mod focus;
 mod language_switch;
 pub mod problem;
 mod text_field;

@@ -184,17 +184,7 @@ pub fn ConfirmButton(
 /// Moves keyboard focus to `selector` once the pending re-render is done
 /// (e.g. to the "Yes" of a confirmation that replaced the button just pressed).
 pub fn focus_later(selector: String) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Some(el) = document()
-            .query_selector(&selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    });
+    crate::components::focus::focus_first(selector);
 }
 
 /// Escapes text for HTML. Long, data-driven lists (tables, trees) are written

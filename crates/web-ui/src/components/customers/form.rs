@@ -140,17 +140,7 @@ pub fn AreaField(
     }
 }
 
-/// Moves keyboard focus to the first element matching `selector`, once it is on screen.
-pub fn focus_first(selector: String) {
-    request_animation_frame(move || {
-        use wasm_bindgen::JsCast;
-        if let Ok(Some(el)) = document().query_selector(&selector)
-            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
-        {
-            let _ = el.focus();
-        }
-    });
-}
+pub use crate::components::focus::focus_first;
 
 /// Moves keyboard focus to the first field marked invalid.
 pub fn focus_first_invalid() {
