@@ -71,6 +71,19 @@ impl ApiError {
         }
     }
 
+    /// A validation problem found before sending, shaped like the API's 422
+    /// so it shows the same way.
+    pub fn invalid(errors: Vec<FieldProblem>) -> Self {
+        ApiError::Problem(Problem {
+            kind: "/problems/validation".into(),
+            title: None,
+            detail: None,
+            errors,
+            status: 422,
+            retry_after: None,
+        })
+    }
+
     /// Field problems of a 422 (empty otherwise).
     pub fn fields(&self) -> &[FieldProblem] {
         match self {
@@ -121,6 +134,28 @@ impl Me {
             .iter()
             .any(|p| p.resource == resource && p.action == action && !p.scopes.is_empty())
     }
+}
+
+/// A list answer: `{ "data": [...] }`, with the next page's cursor and the
+/// total where the endpoint pages and counts.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    #[serde(default)]
+    pub total: Option<i64>,
+}
+
+/// A team, region, product line or partner.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// A record with the ETag to send back when changing it.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::model::Customer;
-use crate::api::{ApiError, FieldProblem, Problem};
+use crate::api::{ApiError, FieldProblem};
 
 /// Parts of a customer edited together on its page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,22 +81,6 @@ impl Draft {
         self.notes.set(opt(&c.notes));
     }
 
-    /// Drops empty rows, so the API's `phones[i]` match the inputs shown.
-    fn compact(list: RwSignal<Vec<String>>) -> Vec<String> {
-        let kept: Vec<String> = list
-            .get_untracked()
-            .into_iter()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect();
-        list.set(if kept.is_empty() {
-            vec![String::new()]
-        } else {
-            kept.clone()
-        });
-        kept
-    }
-
     /// What the client can check itself: a name, and e-mail addresses (the
     /// server checks everything again, phones included).
     pub fn check(&self, sections: &[Section]) -> Option<ApiError> {
@@ -114,11 +98,11 @@ impl Draft {
             keep(text::required("name", &self.name.get_untracked(), text::NAME_MAX).map(drop));
         }
         if sections.contains(&Section::Reach) {
-            for (i, e) in Self::compact(self.emails).iter().enumerate() {
+            for (i, e) in compact(self.emails).iter().enumerate() {
                 keep(Email::parse(&format!("emails[{i}]"), e).map(drop));
             }
         }
-        (!errors.is_empty()).then(|| client_problem(errors))
+        (!errors.is_empty()).then(|| ApiError::invalid(errors))
     }
 
     /// The body of a POST (`create`) or PATCH of the given sections.
@@ -161,8 +145,8 @@ impl Draft {
             }
         }
         if sections.contains(&Section::Reach) {
-            m.insert("phones".into(), json!(Self::compact(self.phones)));
-            m.insert("emails".into(), json!(Self::compact(self.emails)));
+            m.insert("phones".into(), json!(compact(self.phones)));
+            m.insert("emails".into(), json!(compact(self.emails)));
             m.insert("address".into(), opt(self.address));
         }
         if sections.contains(&Section::Notes) {
@@ -172,14 +156,18 @@ impl Draft {
     }
 }
 
-/// A validation problem found before sending, shown like the API's own.
-pub fn client_problem(errors: Vec<FieldProblem>) -> ApiError {
-    ApiError::Problem(Problem {
-        kind: "/problems/validation".into(),
-        title: None,
-        detail: None,
-        errors,
-        status: 422,
-        retry_after: None,
-    })
+/// Drops empty rows, so the API's `phones[i]` match the inputs shown.
+pub fn compact(list: RwSignal<Vec<String>>) -> Vec<String> {
+    let kept: Vec<String> = list
+        .get_untracked()
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    list.set(if kept.is_empty() {
+        vec![String::new()]
+    } else {
+        kept.clone()
+    });
+    kept
 }

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+pub use crate::api::{Page, Unit};
 use serde::Deserialize;
 
 use crate::api::ApiError;
@@ -49,23 +50,6 @@ pub struct Contact {
     pub phones: Vec<String>,
     #[serde(default)]
     pub emails: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Page<T> {
-    pub data: Vec<T>,
-    #[serde(default)]
-    pub next_cursor: Option<String>,
-    #[serde(default)]
-    pub total: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Unit {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub parent_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -12,23 +12,7 @@ use serde::Deserialize;
 use crate::i18n::I18n;
 use crate::session::Session;
 
-/// `{ "data": [...] }`, with the cursor of the next page where the list pages.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct List<T> {
-    pub data: Vec<T>,
-    #[serde(default)]
-    pub next_cursor: Option<String>,
-}
-
-/// A team, region, product line or partner.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Unit {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub parent_id: Option<String>,
-    pub version: i64,
-}
+pub use crate::api::{Page as List, Unit};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct User {

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use serde_json::json;
 
 use super::{Directory, User, indented, role_name, tree};
-use crate::api::{ApiError, Call, FieldProblem, Problem};
+use crate::api::{ApiError, Call, FieldProblem};
 use crate::components::admin::{ConfirmButton, LoadFailed, Loading, Sheet};
 use crate::components::problem::field_error;
 use crate::components::{ProblemAlert, TextField};
@@ -17,18 +17,6 @@ use crate::i18n::I18n;
 use crate::session::Session;
 
 const SHOWN: &[&str] = &["display_name", "email", "password"];
-
-/// Rule failures found before sending, shaped like the API's 422 so they show the same way.
-fn invalid(errors: Vec<FieldProblem>) -> ApiError {
-    ApiError::Problem(Problem {
-        kind: "/problems/validation".into(),
-        title: None,
-        detail: None,
-        errors,
-        status: 422,
-        retry_after: None,
-    })
-}
 
 fn rule(field: &str, res: Result<(), kehu_domain::Invalid>, out: &mut Vec<FieldProblem>) {
     if let Err(kehu_domain::Invalid(errs)) = res {
@@ -184,7 +172,7 @@ pub fn UserSheet(
             rule("password", check_password("password", &p), &mut problems);
         }
         if !problems.is_empty() {
-            error.set(Some(invalid(problems)));
+            error.set(Some(ApiError::invalid(problems)));
             return;
         }
         let opt = |s: String| (!s.is_empty()).then_some(s);

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::edit::tel;
 use crate::api::{ApiError, Call, FieldProblem};
-use crate::components::customers::draft::client_problem;
+use crate::components::customers::draft::compact;
 use crate::components::customers::form::{ListField, err_for, focus_first_invalid};
 use crate::components::customers::model::{Contact, Page};
 use crate::components::customers::t;
@@ -17,21 +17,6 @@ use crate::components::problem::summary;
 use crate::components::{ProblemAlert, TextField};
 use crate::i18n::I18n;
 use crate::session::Session;
-
-fn compact(list: RwSignal<Vec<String>>) -> Vec<String> {
-    let kept: Vec<String> = list
-        .get_untracked()
-        .into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
-    list.set(if kept.is_empty() {
-        vec![String::new()]
-    } else {
-        kept.clone()
-    });
-    kept
-}
 
 #[component]
 pub fn ContactsCard(customer_id: String) -> impl IntoView {
@@ -154,7 +139,7 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
             keep(Email::parse(&format!("emails[{i}]"), e).map(drop));
         }
         if !problems.is_empty() {
-            errors.set(Some(client_problem(problems)));
+            errors.set(Some(ApiError::invalid(problems)));
             focus_first_invalid();
             return;
         }
