@@ -157,10 +157,10 @@ CSS_GZIP="$(gzip -9c "$DIST/$CSS_FILE" | wc -c)"
 TOTAL_GZIP=$((WASM_GZIP + JS_GZIP + CSS_GZIP))
 printf 'wasm: %d bytes, %d bytes gzip (%s)\n' "$WASM_BYTES" "$WASM_GZIP" "$WASM_FILE"
 # The aim (issue 3) is 350 KB; the screens built so far miss it (see
-# docs/ARCHITECTURE.md). Say so on every build, and fail above the ceiling so
-# the size cannot drift further unnoticed.
+# docs/ARCHITECTURE.md). Say so on every build, and fail above the ceiling
+# (440 KiB, a little above today's size) so it cannot drift further unnoticed.
 AIM=358400
-CEILING="${KEHU_UI_CEILING:-524288}"
+CEILING="${KEHU_UI_CEILING:-450560}"
 printf 'shipped (wasm + js + css), gzip: %d bytes; aim %d, ceiling %d\n' "$TOTAL_GZIP" "$AIM" "$CEILING"
 if [ "$TOTAL_GZIP" -gt "$AIM" ]; then
   printf 'warning: %d bytes over the 350 KB aim\n' "$((TOTAL_GZIP - AIM))" >&2

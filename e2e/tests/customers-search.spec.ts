@@ -58,7 +58,7 @@ test('filters narrow the list: stage, then the company pool', async ({ page, isM
   await expect(list.rows.first()).toContainText('Company pool');
 });
 
-test('phone: the filters open in a bottom sheet that Escape closes', async ({ page, isMobile }, testInfo) => {
+test('phone: the filters open in a bottom sheet that keeps the focus and Escape closes', async ({ page, isMobile }, testInfo) => {
   test.skip(!isMobile, 'the sheet is for phones; desktops show the filters beside the list');
   await signIn(page, REP);
   const list = new CustomerList(page);
@@ -67,6 +67,13 @@ test('phone: the filters open in a bottom sheet that Escape closes', async ({ pa
   const sheet = page.getByRole('dialog', { name: 'Filters' });
   await expect(sheet).toBeVisible();
   await expect(list.stage).toBeFocused();
+  // the keyboard stays in the sheet: Tab from its last control wraps to the
+  // first, Shift+Tab from the first to the last
+  await list.filtersDone.focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('filters-clear')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(list.filtersDone).toBeFocused();
   await attachScreenshot(page, testInfo, 'filter-sheet-en');
   await page.keyboard.press('Escape');
   await expect(sheet).toHaveCount(0);

@@ -19,6 +19,7 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     I18n::provide();
+    components::connection::Connection::provide();
     Session::provide();
     view! { <AppRoutes /> }
 }

@@ -1,6 +1,7 @@
 //! Small building blocks shared by the pages.
 
 pub mod admin;
+pub mod connection;
 pub mod customers;
 pub mod focus;
 mod language_switch;

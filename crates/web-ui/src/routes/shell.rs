@@ -4,30 +4,17 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
 use crate::components::LanguageSwitch;
+use crate::components::connection::Connection;
 use crate::i18n::I18n;
 use crate::session::Session;
-
-/// Whether the browser says it is online, kept current by its online/offline events.
-fn online_signal() -> ReadSignal<bool> {
-    let (online, set_online) = signal(window().navigator().on_line());
-    for (event, value) in [("online", true), ("offline", false)] {
-        let cb = Closure::<dyn Fn()>::new(move || set_online.set(value));
-        let _ = window().add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
-        // lives as long as the page
-        cb.forget();
-    }
-    online
-}
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
-    let online = online_signal();
+    let online = Connection::get().online;
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
     let user_line = move || {
         session.me().map(|me| {

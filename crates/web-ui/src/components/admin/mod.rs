@@ -82,6 +82,7 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn LoadFailed(error: ApiError, retry: Callback<()>) -> impl IntoView {
     let i18n = I18n::get();
+    crate::components::connection::retry_when_back(move || retry.run(()));
     let lines = move || {
         problem::summary(i18n, &error)
             .into_iter()
@@ -126,6 +127,7 @@ pub fn Sheet(
                 if ev.key() == "Escape" {
                     on_close.run(());
                 }
+                crate::components::focus::trap_tab(&ev);
             }
         >
             <div class="admin-sheet__head">

@@ -193,26 +193,29 @@ pub fn CustomerFields(
     draft: Draft,
     section: Section,
     errors: Errors,
-    lookups: Arc<Lookups>,
+    /// Reference data; it may arrive after the fields are on screen, and then
+    /// only the choices change: the inputs (and the focus in them) stay.
+    #[prop(into)]
+    lookups: Signal<Arc<Lookups>>,
     /// Show the owner choice (admins and managers).
     may_assign: bool,
 ) -> impl IntoView {
     let i18n = I18n::get();
     match section {
         Section::Profile => {
-            let l = lookups.clone();
-            let regions = Signal::derive(move || region_options(&l, i18n.t("customers-none")));
-            let l = lookups.clone();
+            let regions = Signal::derive(move || lookups.with(|l| region_options(l, i18n.t("customers-none"))));
             let owners = Signal::derive(move || {
-                [(String::new(), i18n.t("customers-owner-me")), ("none".into(), i18n.t("customers-owner-pool"))]
-                    .into_iter()
-                    .chain(l.users.iter().filter(|u| u.is_active).map(|u| (u.id.clone(), u.display_name.clone())))
-                    .collect::<Vec<_>>()
+                lookups.with(|l| {
+                    [(String::new(), i18n.t("customers-owner-me")), ("none".into(), i18n.t("customers-owner-pool"))]
+                        .into_iter()
+                        .chain(l.users.iter().filter(|u| u.is_active).map(|u| (u.id.clone(), u.display_name.clone())))
+                        .collect::<Vec<_>>()
+                })
             });
             let kinds = Signal::derive(move || {
                 ["company", "person"].map(|k| (k.to_owned(), i18n.t(&format!("kind-{k}")))).to_vec()
             });
-            let lines = lookups
+            let lines = move || lookups.with(|l| l
                 .product_lines
                 .iter()
                 .map(|pl| {
@@ -234,7 +237,7 @@ pub fn CustomerFields(
                         </label>
                     }
                 })
-                .collect_view();
+                .collect_view());
             view! {
                 <TextField id="name" label=label("customers-field-name") required=true kind="text" autocomplete="organization" value=draft.name error=err_for(errors, "name") />
                 <div class="cust-grid">

@@ -38,6 +38,11 @@ pub fn ContactsCard(customer_id: String) -> impl IntoView {
         });
     };
     load();
+    crate::components::connection::retry_when_back(move || {
+        if contacts.with_untracked(|c| matches!(c, Some(Err(_)))) {
+            load();
+        }
+    });
 
     let list = move || {
         match contacts.get() {

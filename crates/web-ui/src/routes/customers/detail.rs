@@ -52,6 +52,15 @@ pub fn CustomerPage() -> impl IntoView {
         record.set(None);
         load();
     });
+    // a 404 stays a 404; anything else may have been the network
+    crate::components::connection::retry_when_back(move || {
+        if failed.with_untracked(|f| {
+            f.as_ref()
+                .is_some_and(|e| !matches!(e.status(), Some(400..500)))
+        }) {
+            load();
+        }
+    });
 
     move || {
         if let Some(e) = failed.get() {

@@ -202,7 +202,6 @@ pub fn SectionCard(
     };
 
     let editor = move || {
-        let l = names.get();
         view! {
                     <form class="cust-edit" novalidate on:submit=on_submit aria-busy=Signal::derive(move || pending.get().to_string())
                         aria-label=Signal::derive(move || format!("{}: {}", i18n.t("action-edit"), i18n.t(title)))>
@@ -221,7 +220,7 @@ pub fn SectionCard(
                             </div>
         })}
                         <ProblemAlert error=errors shown_fields=CUSTOMER_FIELDS />
-                        <CustomerFields draft=draft section=section errors=errors lookups=l may_assign=assign />
+                        <CustomerFields draft=draft section=section errors=errors lookups=names may_assign=assign />
                         <div class="actions cust-edit__actions">
                             <button type="button" class="button" data-testid=format!("cancel-{slug}") on:click=move |_| editing.set(false)>
                                 {t("action-cancel")}

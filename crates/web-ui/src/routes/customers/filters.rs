@@ -193,10 +193,14 @@ pub fn FilterPanel(
         focus_first("[data-testid='open-filters']".into());
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" && open.get_untracked() {
+        if !open.get_untracked() {
+            return;
+        }
+        if ev.key() == "Escape" {
             open.set(false);
             focus_first("[data-testid='open-filters']".into());
         }
+        crate::components::focus::trap_tab(&ev);
     };
     view! {
             {move || open.get().then(|| view! {

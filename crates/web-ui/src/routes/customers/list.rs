@@ -58,7 +58,10 @@ pub fn CustomerListPage() -> impl IntoView {
         }
     });
 
+    // the page the last load asked for, so a retry asks for it again
+    let asked = StoredValue::new(None::<String>);
     let load = move |cursor: Option<String>| {
+        asked.set_value(cursor.clone());
         let f = filters.get_untracked();
         let g = generation.get_value() + 1;
         generation.set_value(g);
@@ -92,6 +95,11 @@ pub fn CustomerListPage() -> impl IntoView {
     Effect::new(move |_| {
         filters.track();
         load(None);
+    });
+    crate::components::connection::retry_when_back(move || {
+        if matches!(status.get_untracked(), Status::Failed(_)) {
+            load(asked.get_value());
+        }
     });
 
     let nav = navigate.clone();

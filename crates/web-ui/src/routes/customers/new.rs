@@ -61,7 +61,8 @@ pub fn NewCustomerPage() -> impl IntoView {
         });
     };
 
-    let section = move |title: &'static str, s: Section, l: Arc<Lookups>| {
+    let l = Signal::derive(move || names.get().unwrap_or_default());
+    let section = move |title: &'static str, s: Section| {
         view! {
             <section class="card cust-section">
                 <h2>{t(title)}</h2>
@@ -78,13 +79,14 @@ pub fn NewCustomerPage() -> impl IntoView {
                 aria-busy=Signal::derive(move || pending.get().to_string()) on:submit=on_submit>
                 <p class="muted">{t("customers-required-note")}</p>
                 <ProblemAlert error=errors shown_fields=CUSTOMER_FIELDS />
-                {move || match names.get() {
-                    None => view! { <div class="card"><span class="skeleton"></span><span class="skeleton"></span><span class="skeleton"></span></div> }.into_any(),
-                    Some(l) => view! {
-                        {section("customers-section-profile", Section::Profile, l.clone())}
-                        {section("customers-section-reach", Section::Reach, l.clone())}
-                        {section("customers-section-notes", Section::Notes, l)}
-                    }.into_any(),
+                {move || if names.with(Option::is_none) {
+                    view! { <div class="card"><span class="skeleton"></span><span class="skeleton"></span><span class="skeleton"></span></div> }.into_any()
+                } else {
+                    view! {
+                        {section("customers-section-profile", Section::Profile)}
+                        {section("customers-section-reach", Section::Reach)}
+                        {section("customers-section-notes", Section::Notes)}
+                    }.into_any()
                 }}
                 <div class="cust-form__actions">
                     <A href="/customers" attr:class="button">{t("action-cancel")}</A>
