@@ -3,6 +3,7 @@
 mod api;
 mod components;
 mod i18n;
+mod router;
 mod routes;
 mod session;
 
@@ -20,6 +21,7 @@ fn main() {
 fn App() -> impl IntoView {
     I18n::provide();
     components::connection::Connection::provide();
+    router::Router::provide();
     Session::provide();
     view! { <AppRoutes /> }
 }

@@ -1,5 +1,5 @@
-//! The app's pages and the URL router. Signed out, every URL shows the sign-in
-//! page, and after signing in the same URL opens.
+//! The app's pages, chosen by the address. Signed out, every URL shows the
+//! sign-in page, and after signing in the same URL opens.
 
 mod admin;
 mod customers;
@@ -8,10 +8,9 @@ mod shell;
 mod sign_in;
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
 
 use crate::i18n::I18n;
+use crate::router::{Page, Router};
 use crate::session::{Auth, Session};
 use shell::Shell;
 use sign_in::SignInPage;
@@ -20,31 +19,35 @@ use sign_in::SignInPage;
 pub fn AppRoutes() -> impl IntoView {
     let session = Session::get();
     let i18n = I18n::get();
+    let router = Router::get();
+    let page = Memo::new(move |_| router.page());
+    // `/` and `/admin` have no page of their own
+    Effect::new(move |_| {
+        if let Err(to) = page.get() {
+            router.navigate(to, true, false);
+        }
+    });
+    let signed_in = move || match page.get() {
+        Ok(Page::Customers) => view! { <customers::list::CustomerListPage /> }.into_any(),
+        Ok(Page::NewCustomer) => view! { <customers::new::NewCustomerPage /> }.into_any(),
+        Ok(Page::Customer) => view! { <customers::detail::CustomerPage /> }.into_any(),
+        Ok(Page::Users) => view! { <admin::users::UsersPage /> }.into_any(),
+        Ok(Page::Org) => view! { <admin::org::OrgPage /> }.into_any(),
+        Ok(Page::Roles) => view! { <admin::roles::RolesPage /> }.into_any(),
+        Ok(Page::ApiKeys) => view! { <admin::api_keys::ApiKeysPage /> }.into_any(),
+        Ok(Page::NotFound) => view! { <not_found::NotFoundPage /> }.into_any(),
+        Err(_) => ().into_any(),
+    };
     view! {
-        <Router>
-            <Shell>
-                {move || match session.auth() {
-                    Auth::Checking => view! {
-                        <p class="status" role="status" data-testid="loading">{move || i18n.t("loading")}</p>
-                    }
-                    .into_any(),
-                    Auth::SignedOut => view! { <SignInPage /> }.into_any(),
-                    Auth::SignedIn(_) => view! {
-                        <Routes fallback=not_found::NotFoundPage>
-                            <Route path=path!("/") view=|| view! { <Redirect path="/customers" /> } />
-                            <Route path=path!("/customers") view=customers::list::CustomerListPage />
-                            <Route path=path!("/customers/new") view=customers::new::NewCustomerPage />
-                            <Route path=path!("/customers/:id") view=customers::detail::CustomerPage />
-                            <Route path=path!("/admin") view=|| view! { <Redirect path="/admin/users" /> } />
-                            <Route path=path!("/admin/users") view=admin::users::UsersPage />
-                            <Route path=path!("/admin/org") view=admin::org::OrgPage />
-                            <Route path=path!("/admin/roles") view=admin::roles::RolesPage />
-                            <Route path=path!("/admin/api-keys") view=admin::api_keys::ApiKeysPage />
-                        </Routes>
-                    }
-                    .into_any(),
-                }}
-            </Shell>
-        </Router>
+        <Shell>
+            {move || match session.auth() {
+                Auth::Checking => view! {
+                    <p class="status" role="status" data-testid="loading">{move || i18n.t("loading")}</p>
+                }
+                .into_any(),
+                Auth::SignedOut => view! { <SignInPage /> }.into_any(),
+                Auth::SignedIn(_) => signed_in.into_any(),
+            }}
+        </Shell>
     }
 }

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::I18n;
 
@@ -10,7 +9,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="empty" data-testid="not-found">
             <h1>{move || i18n.t("not-found-title")}</h1>
             <p>{move || i18n.t("not-found-text")}</p>
-            <A href="/customers" attr:class="button">{move || i18n.t("back-to-customers")}</A>
+            <a href="/customers" class="button">{move || i18n.t("back-to-customers")}</a>
         </section>
     }
 }

@@ -3,7 +3,6 @@
 //! reach; an offline banner.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::LanguageSwitch;
 use crate::components::connection::Connection;
@@ -15,6 +14,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
     let online = Connection::get().online;
+    let router = crate::router::Router::get();
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
     let user_line = move || {
         session.me().map(|me| {
@@ -34,12 +34,12 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{move || i18n.t("skip-to-content")}</a>
         <header class="topbar">
-            <A href="/customers" attr:class="brand" attr:data-testid="brand">{move || i18n.t("app-name")}</A>
+            <a href="/customers" class="brand" data-testid="brand">{move || i18n.t("app-name")}</a>
             <nav class="topnav" aria-label=move || i18n.t("nav-main")>
                 <Show when=signed_in>
-                    <A href="/customers" attr:class="topnav__link" attr:data-testid="nav-customers">{move || i18n.t("nav-customers")}</A>
+                    <a href="/customers" class="topnav__link" data-testid="nav-customers" aria-current=router.current("/customers")>{move || i18n.t("nav-customers")}</a>
                     <Show when=is_admin>
-                        <A href="/admin/users" attr:class="topnav__link" attr:data-testid="nav-admin">{move || i18n.t("nav-admin")}</A>
+                        <a href="/admin/users" class="topnav__link" data-testid="nav-admin" aria-current=router.current("/admin")>{move || i18n.t("nav-admin")}</a>
                     </Show>
                 </Show>
             </nav>
@@ -54,19 +54,19 @@ pub fn Shell(children: Children) -> impl IntoView {
         <main class="page" id="main" tabindex="-1">{children()}</main>
         <Show when=signed_in>
             <nav class="tabbar" aria-label=move || i18n.t("nav-main")>
-                <A href="/customers" attr:class="tabbar__item" attr:data-testid="tab-customers">
+                <a href="/customers" class="tabbar__item" data-testid="tab-customers" aria-current=router.current("/customers")>
                     <span class="tabbar__icon" aria-hidden="true">"☰"</span>
                     {move || i18n.t("nav-customers")}
-                </A>
-                <A href="/customers/new" attr:class="tabbar__item tabbar__item--primary" attr:data-testid="tab-new-customer">
+                </a>
+                <a href="/customers/new" class="tabbar__item tabbar__item--primary" data-testid="tab-new-customer" aria-current=router.current("/customers/new")>
                     <span class="tabbar__icon" aria-hidden="true">"+"</span>
                     {move || i18n.t("nav-new-customer")}
-                </A>
+                </a>
                 <Show when=is_admin>
-                    <A href="/admin/users" attr:class="tabbar__item" attr:data-testid="tab-admin">
+                    <a href="/admin/users" class="tabbar__item" data-testid="tab-admin" aria-current=router.current("/admin")>
                         <span class="tabbar__icon" aria-hidden="true">"⚙"</span>
                         {move || i18n.t("nav-admin")}
-                    </A>
+                    </a>
                 </Show>
             </nav>
         </Show>

@@ -4,7 +4,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::ApiError;
 use crate::components::problem;
@@ -20,6 +19,7 @@ pub fn is_admin() -> bool {
 #[component]
 pub fn AdminFrame(title_key: &'static str, children: ChildrenFn) -> impl IntoView {
     let i18n = I18n::get();
+    let router = crate::router::Router::get();
     let links = move || {
         [
             ("/admin/users", "admin-users-title", "users"),
@@ -30,9 +30,9 @@ pub fn AdminFrame(title_key: &'static str, children: ChildrenFn) -> impl IntoVie
         .into_iter()
         .map(|(href, key, id)| {
             view! {
-                <A href=href attr:class="subnav__link" attr:data-testid=format!("subnav-{id}")>
+                <a href=href class="subnav__link" data-testid=format!("subnav-{id}") aria-current=router.current(href)>
                     {i18n.t(key)}
-                </A>
+                </a>
             }
         })
         .collect_view()
@@ -44,7 +44,7 @@ pub fn AdminFrame(title_key: &'static str, children: ChildrenFn) -> impl IntoVie
                 <section class="empty" data-testid="admin-not-allowed">
                     <h1>{i18n.t("admin-not-allowed-title")}</h1>
                     <p>{i18n.t("admin-not-allowed-text")}</p>
-                    <A href="/customers" attr:class="button">{i18n.t("back-to-customers")}</A>
+                    <a href="/customers" class="button">{i18n.t("back-to-customers")}</a>
                 </section>
             }
         >

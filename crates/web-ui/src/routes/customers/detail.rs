@@ -4,8 +4,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::contacts::ContactsCard;
 use super::edit::SectionCard;
@@ -24,8 +22,8 @@ pub type Record = RwSignal<Option<Versioned<Customer>>>;
 pub fn CustomerPage() -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let router = crate::router::Router::get();
+    let id = Memo::new(move |_| router.last_segment());
     let record: Record = RwSignal::new(None);
     let failed = RwSignal::new(None::<ApiError>);
     let names = RwSignal::new(Arc::new(Lookups::default()));
@@ -69,7 +67,7 @@ pub fn CustomerPage() -> impl IntoView {
                     <div class="empty card" data-testid="customer-not-found">
                         <h1>{i18n.t("customers-not-found")}</h1>
                         <p>{i18n.t("customers-not-found-hint")}</p>
-                        <A href="/customers" attr:class="button button--primary">{i18n.t("back-to-customers")}</A>
+                        <a href="/customers" class="button button--primary">{i18n.t("back-to-customers")}</a>
                     </div>
                 }
                 .into_any()
@@ -107,7 +105,7 @@ pub fn CustomerPage() -> impl IntoView {
 fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
-    let navigate = use_navigate();
+    let router = crate::router::Router::get();
     let field = move |f: fn(&Customer) -> String| {
         move || record.with(|r| r.as_ref().map(|v| f(&v.data)).unwrap_or_default())
     };
@@ -120,7 +118,6 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     let cid = id.clone();
     let delete = move |_| {
         let (id, name) = (cid.clone(), field(|c| c.name.clone())());
-        let navigate = navigate.clone();
         spawn_local(async move {
             match session
                 .send(&Call::delete(format!("/customers/{id}")))
@@ -128,7 +125,7 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
             {
                 Ok(()) => {
                     hand_over_undo(id, name);
-                    navigate("/customers", Default::default());
+                    router.navigate("/customers", false, true);
                 }
                 Err(e) => delete_error.set(Some(e)),
             }
@@ -167,7 +164,7 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     };
     view! {
         <div class="cust-page cust-detail">
-            <nav class="cust-back"><A href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</A></nav>
+            <nav class="cust-back"><a href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</a></nav>
             <header class="card cust-hero">
                 <div class="cust-hero__top">
                     <h1 data-testid="customer-name">{field(|c| c.name.clone())}</h1>

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::params::ParamsMap;
 
 use crate::api::encode;
 use crate::components::customers::form::{focus_first, region_options, stage_options};
@@ -36,8 +35,9 @@ impl Filters {
         ]
     }
 
-    pub fn from_query(q: &ParamsMap) -> Self {
-        let g = |k: &str| q.get(k).unwrap_or_default().trim().to_owned();
+    /// From the address's query parameters, as `param` reads them.
+    pub fn from_query(param: impl Fn(&str) -> Option<String>) -> Self {
+        let g = |k: &str| param(k).unwrap_or_default().trim().to_owned();
         Self {
             q: g("q"),
             stage: g("stage"),

@@ -5,9 +5,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::filters::{FilterPanel, Filters};
 use crate::api::{ApiError, Call};
@@ -16,6 +13,7 @@ use crate::components::customers::model::{Customer, Lookups, Page, lookups, take
 use crate::components::customers::t;
 use crate::components::problem::summary;
 use crate::i18n::I18n;
+use crate::router::Router;
 use crate::session::Session;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,9 +36,8 @@ enum Toast {
 pub fn CustomerListPage() -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let filters = Memo::new(move |_| Filters::from_query(&query.get()));
+    let router = Router::get();
+    let filters = Memo::new(move |_| Filters::from_query(|k| router.param(k)));
 
     let items = RwSignal::new(Vec::<Customer>::new());
     let next = RwSignal::new(None::<String>);
@@ -102,19 +99,10 @@ pub fn CustomerListPage() -> impl IntoView {
         }
     });
 
-    let nav = navigate.clone();
     let apply = move |f: Filters, replace: bool| {
-        nav(
-            &format!("/customers{}", f.to_query()),
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        router.navigate(&format!("/customers{}", f.to_query()), replace, false);
     };
-    let apply2 = apply.clone();
-    let set_filters = Callback::new(move |f: Filters| apply2(f, false));
+    let set_filters = Callback::new(move |f: Filters| apply(f, false));
 
     // search as you type, 300 ms after the last key
     let typed = RwSignal::new(filters.get_untracked().q);
@@ -130,7 +118,6 @@ pub fn CustomerListPage() -> impl IntoView {
         typed.set(event_target_value(&ev));
         let n = typing.get_value().0 + 1;
         typing.update_value(|t| t.0 = n);
-        let apply = apply.clone();
         set_timeout(
             move || {
                 if typing.get_value().0 != n {
@@ -204,9 +191,9 @@ pub fn CustomerListPage() -> impl IntoView {
         <div class="cust-page">
             <div class="cust-head">
                 <h1>{t("customers-title")}</h1>
-                <A href="/customers/new" attr:class="button button--primary cust-new" attr:data-testid="new-customer">
+                <a href="/customers/new" class="button button--primary cust-new" data-testid="new-customer">
                     {Signal::derive(move || format!("+ {}", i18n.t("nav-new-customer")))}
-                </A>
+                </a>
             </div>
             <div class="cust-toolbar" role="search">
                 <label class="visually-hidden" for="customer-search">{t("customers-search-label")}</label>
@@ -283,7 +270,7 @@ fn empty_state(filters: Memo<Filters>, set: Callback<Filters>) -> impl IntoView 
             <div class="empty card" data-testid="empty-none">
                 <h2>{i18n.t("customers-none-yet")}</h2>
                 <p>{i18n.t("customers-none-yet-hint")}</p>
-                <A href="/customers/new" attr:class="button button--primary">{i18n.t("customers-create-first")}</A>
+                <a href="/customers/new" class="button button--primary">{i18n.t("customers-create-first")}</a>
             </div>
         }
         .into_any()
@@ -336,7 +323,7 @@ fn Row(c: Customer, names: Arc<Lookups>) -> impl IntoView {
     view! {
         <tr class="cust-row" data-testid="customer-row">
             <td class="cust-row__name">
-                <A href=format!("/customers/{}", c.id) attr:class="cust-row__link">{c.name.clone()}</A>
+                <a href=format!("/customers/{}", c.id) class="cust-row__link">{c.name.clone()}</a>
                 <span class="cust-row__meta">{i18n.t(&format!("kind-{}", c.kind))}{tags}</span>
             </td>
             <td class="cust-row__stage">

@@ -5,8 +5,6 @@ use std::sync::Arc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::Call;
 use crate::components::ProblemAlert;
@@ -21,7 +19,7 @@ use crate::session::Session;
 pub fn NewCustomerPage() -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
-    let navigate = use_navigate();
+    let router = crate::router::Router::get();
     let draft = Draft::new();
     let errors = RwSignal::new(None);
     let pending = RwSignal::new(false);
@@ -45,13 +43,12 @@ pub fn NewCustomerPage() -> impl IntoView {
         }
         let body = draft.body(&ALL, true, assign);
         pending.set(true);
-        let navigate = navigate.clone();
         spawn_local(async move {
             match session
                 .send_versioned::<Customer>(&Call::post("/customers", &body))
                 .await
             {
-                Ok(v) => navigate(&format!("/customers/{}", v.data.id), Default::default()),
+                Ok(v) => router.navigate(&format!("/customers/{}", v.data.id), false, true),
                 Err(e) => {
                     errors.set(Some(e));
                     pending.set(false);
@@ -73,7 +70,7 @@ pub fn NewCustomerPage() -> impl IntoView {
 
     view! {
         <div class="cust-page cust-form-page">
-            <nav class="cust-back"><A href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</A></nav>
+            <nav class="cust-back"><a href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</a></nav>
             <h1 id="new-customer-title">{t("new-customer-title")}</h1>
             <form class="cust-form" novalidate aria-labelledby="new-customer-title" data-testid="customer-form"
                 aria-busy=Signal::derive(move || pending.get().to_string()) on:submit=on_submit>
@@ -89,7 +86,7 @@ pub fn NewCustomerPage() -> impl IntoView {
                     }.into_any()
                 }}
                 <div class="cust-form__actions">
-                    <A href="/customers" attr:class="button">{t("action-cancel")}</A>
+                    <a href="/customers" class="button">{t("action-cancel")}</a>
                     <button type="submit" class="button button--primary" data-testid="customer-save"
                         aria-disabled=Signal::derive(move || pending.get().then_some("true"))>
                         {move || if pending.get() { i18n.t("saving") } else { i18n.t("customers-create") }}
