@@ -205,7 +205,8 @@ pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
 pub struct Call {
     pub method: Method,
     pub path: String,
-    pub body: Option<serde_json::Value>,
+    /// The JSON body, serialised once (it may be sent twice).
+    pub body: Option<String>,
     pub if_match: Option<String>,
 }
 
@@ -223,7 +224,7 @@ impl Call {
         Self {
             method: Method::POST,
             path: path.into(),
-            body: serde_json::to_value(body).ok(),
+            body: serde_json::to_string(body).ok(),
             if_match: None,
         }
     }
@@ -232,7 +233,7 @@ impl Call {
         Self {
             method: Method::PATCH,
             path: path.into(),
-            body: serde_json::to_value(body).ok(),
+            body: serde_json::to_string(body).ok(),
             if_match: Some(etag.to_owned()),
         }
     }
@@ -242,7 +243,7 @@ impl Call {
         Self {
             method: Method::PATCH,
             path: path.into(),
-            body: serde_json::to_value(body).ok(),
+            body: serde_json::to_string(body).ok(),
             if_match: None,
         }
     }
@@ -265,25 +266,36 @@ impl Call {
             b = b.header("If-Match", etag);
         }
         let req = match &self.body {
-            Some(v) => with_json(b, v)?,
+            Some(json) => b
+                .header("Content-Type", "application/json")
+                .body(json.as_str())
+                .map_err(|_| ApiError::Network)?,
             None => b.build().map_err(|_| ApiError::Network)?,
         };
         send(req).await
     }
 }
 
-/// Reads a JSON answer.
-pub async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
-    resp.json().await.map_err(|_| ApiError::Decode)
+/// The text of an answer. The reads below await only this and parse
+/// afterwards, so the async code exists once instead of once per record type.
+pub async fn text(resp: Response) -> Result<String, ApiError> {
+    resp.text().await.map_err(|_| ApiError::Decode)
 }
 
-/// Reads a JSON answer with its ETag.
-pub async fn read_versioned<T: DeserializeOwned>(resp: Response) -> Result<Versioned<T>, ApiError> {
+/// Parses a JSON answer's text.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Decode)
+}
+
+/// Reads a JSON answer.
+pub async fn read<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
+    parse(&text(resp).await?)
+}
+
+/// The ETag and text of an answer.
+pub async fn text_versioned(resp: Response) -> Result<(String, String), ApiError> {
     let etag = resp.headers().get("etag").unwrap_or_default();
-    Ok(Versioned {
-        data: read(resp).await?,
-        etag,
-    })
+    Ok((etag, text(resp).await?))
 }
 
 /// Percent-encodes a query-string value (UTF-8, so Chinese search text works).
@@ -331,7 +343,7 @@ async fn send(req: Request) -> Result<Response, ApiError> {
     let retry_after = headers
         .get("retry-after")
         .and_then(|v| v.trim().parse().ok());
-    match resp.json::<Problem>().await {
+    match text(resp).await.and_then(|t| parse::<Problem>(&t)) {
         Ok(problem) => Err(ApiError::Problem(Problem {
             status,
             retry_after,

@@ -100,7 +100,7 @@ impl Session {
 
     /// Fetches the signed-in user and applies their language, if they chose one.
     async fn load_me(self) -> Result<(), ApiError> {
-        let me: Me = api::read(self.call(&Call::get("/me")).await?).await?;
+        let me: Me = self.get_json("/me").await?;
         if let Some(lang) = me.locale.as_deref().and_then(Lang::from_code)
             && let Some(i18n) = use_context::<I18n>()
         {
@@ -142,7 +142,7 @@ impl Session {
 
     /// GET `path` and read the JSON answer.
     pub async fn get_json<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
-        api::read(self.call(&Call::get(path)).await?).await
+        api::parse(&self.text(&Call::get(path)).await?.1)
     }
 
     /// GET a record with its ETag.
@@ -150,7 +150,7 @@ impl Session {
         self,
         path: &str,
     ) -> Result<Versioned<T>, ApiError> {
-        api::read_versioned(self.call(&Call::get(path)).await?).await
+        self.send_versioned(&Call::get(path)).await
     }
 
     /// Send a call that answers a record, and read it with its ETag.
@@ -158,7 +158,17 @@ impl Session {
         self,
         call: &Call,
     ) -> Result<Versioned<T>, ApiError> {
-        api::read_versioned(self.call(call).await?).await
+        let (etag, text) = self.text(call).await?;
+        Ok(Versioned {
+            data: api::parse(&text)?,
+            etag,
+        })
+    }
+
+    /// Sends `call` and answers the ETag and body text: the one async path
+    /// behind the typed reads above (see [`api::text`]).
+    pub async fn text(self, call: &Call) -> Result<(String, String), ApiError> {
+        api::text_versioned(self.call(call).await?).await
     }
 
     /// Send a call whose answer body does not matter (204s, deletes).
@@ -192,7 +202,9 @@ impl Session {
             let _ = self
                 .send(&Call::patch_no_version(
                     "/me",
-                    &serde_json::json!({"locale": lang.code()}),
+                    &Locale {
+                        locale: lang.code(),
+                    },
                 ))
                 .await;
         });
@@ -223,4 +235,9 @@ fn storage() -> Option<Storage> {
 
 fn stored_refresh() -> Option<String> {
     storage().and_then(|s| s.get_item(REFRESH_KEY).ok().flatten())
+}
+
+#[derive(serde::Serialize)]
+struct Locale {
+    locale: &'static str,
 }

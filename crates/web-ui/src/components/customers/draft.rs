@@ -4,7 +4,7 @@
 use kehu_domain::Invalid;
 use kehu_domain::text::{self, Email};
 use leptos::prelude::*;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use super::model::Customer;
 use crate::api::{ApiError, FieldProblem};
@@ -106,53 +106,109 @@ impl Draft {
     }
 
     /// The body of a POST (`create`) or PATCH of the given sections.
-    pub fn body(&self, sections: &[Section], create: bool, may_assign: bool) -> Value {
-        let mut m = Map::new();
+    pub fn body(&self, sections: &[Section], create: bool, may_assign: bool) -> Body {
+        let mut b = Body::default();
         let opt = |s: RwSignal<String>| {
             let v = s.get_untracked().trim().to_owned();
-            if v.is_empty() { Value::Null } else { json!(v) }
+            Some((!v.is_empty()).then_some(v))
         };
         if sections.contains(&Section::Profile) {
-            m.insert("name".into(), json!(self.name.get_untracked().trim()));
-            m.insert("kind".into(), json!(self.kind.get_untracked()));
-            m.insert("lifecycle_stage".into(), json!(self.stage.get_untracked()));
-            m.insert("industry".into(), opt(self.industry));
-            m.insert("source".into(), opt(self.source));
-            let region = opt(self.region);
-            if !(create && region.is_null()) {
-                m.insert("region_id".into(), region);
-            }
-            m.insert(
-                "product_line_ids".into(),
-                json!(self.product_lines.get_untracked()),
+            b.name = Some(self.name.get_untracked().trim().to_owned());
+            b.kind = Some(self.kind.get_untracked());
+            b.lifecycle_stage = Some(self.stage.get_untracked());
+            b.industry = opt(self.industry);
+            b.source = opt(self.source);
+            // a new customer without a region simply has none
+            b.region_id = opt(self.region).filter(|r| !(create && r.is_none()));
+            b.product_line_ids = Some(self.product_lines.get_untracked());
+            b.tags = Some(
+                self.tags
+                    .get_untracked()
+                    .split([',', '，'])
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect(),
             );
-            let tags: Vec<String> = self
-                .tags
-                .get_untracked()
-                .split([',', '，'])
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty())
-                .collect();
-            m.insert("tags".into(), json!(tags));
             let owner = self.owner.get_untracked();
             if may_assign && !owner.is_empty() {
-                let v = if owner == "none" {
-                    Value::Null
-                } else {
-                    json!(owner)
-                };
-                m.insert("owner_id".into(), v);
+                b.owner_id = Some((owner != "none").then_some(owner));
             }
         }
         if sections.contains(&Section::Reach) {
-            m.insert("phones".into(), json!(compact(self.phones)));
-            m.insert("emails".into(), json!(compact(self.emails)));
-            m.insert("address".into(), opt(self.address));
+            b.phones = Some(compact(self.phones));
+            b.emails = Some(compact(self.emails));
+            b.address = opt(self.address);
         }
         if sections.contains(&Section::Notes) {
-            m.insert("notes".into(), opt(self.notes));
+            b.notes = opt(self.notes);
         }
-        Value::Object(m)
+        b
+    }
+}
+
+/// What the customer forms send. A field left out (`None`) is not sent and so
+/// not changed; `Some(None)` sends `null`, which clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Body {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lifecycle_stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    industry: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region_id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_line_ids: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner_id: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phones: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    emails: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<Option<String>>,
+}
+
+impl Body {
+    /// Only the fields whose value differs from `before`: an edit sends what
+    /// the user changed, so it does not overwrite others' changes to the rest.
+    pub fn changed_since(mut self, before: &Body) -> Body {
+        macro_rules! keep_changed {
+            ($($f:ident),*) => {$(
+                if self.$f == before.$f {
+                    self.$f = None;
+                }
+            )*};
+        }
+        keep_changed!(
+            name,
+            kind,
+            lifecycle_stage,
+            industry,
+            source,
+            region_id,
+            product_line_ids,
+            tags,
+            owner_id,
+            phones,
+            emails,
+            address,
+            notes
+        );
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Body::default()
     }
 }
 

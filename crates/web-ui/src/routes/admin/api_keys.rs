@@ -4,7 +4,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
-use serde_json::json;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use super::org_units::ActionError;
@@ -279,18 +278,24 @@ fn NewKey(users: Vec<User>, on_close: Callback<()>, on_created: Callback<String>
             return;
         }
         let e = expires.get_untracked();
-        let body = json!({
-            "name": name.get_untracked().trim(),
-            "user_id": user.get_untracked(),
-            "expires_at": (!e.is_empty()).then(|| format!("{e}T23:59:59Z")),
-        });
+        #[derive(serde::Serialize)]
+        struct KeyBody {
+            name: String,
+            user_id: String,
+            /// The end of the chosen day, UTC.
+            expires_at: Option<String>,
+        }
+        let body = KeyBody {
+            name: name.get_untracked().trim().to_owned(),
+            user_id: user.get_untracked(),
+            expires_at: (!e.is_empty()).then(|| format!("{e}T23:59:59Z")),
+        };
         pending.set(true);
         spawn_local(async move {
-            let res = session.call(&Call::post("/api-keys", &body)).await;
-            let res = match res {
-                Ok(r) => crate::api::read::<Created>(r).await,
-                Err(e) => Err(e),
-            };
+            let res = session
+                .text(&Call::post("/api-keys", &body))
+                .await
+                .and_then(|(_, t)| crate::api::parse::<Created>(&t));
             pending.set(false);
             match res {
                 Ok(c) => on_created.run(c.key),

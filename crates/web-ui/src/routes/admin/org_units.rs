@@ -3,7 +3,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
 use super::{List, Unit, etag, indented, subtree, tree, unit_name};
 use crate::api::{ApiError, Call};
@@ -323,10 +322,16 @@ fn UnitForm(
         name_error.set(None);
         let p = parent.get_untracked();
         let p = (!p.is_empty()).then_some(p);
-        let body = if kind.tree {
-            json!({"name": n, "parent_id": p})
-        } else {
-            json!({"name": n})
+        #[derive(serde::Serialize)]
+        struct UnitBody {
+            name: String,
+            /// Only trees have parents; `null` makes a unit top-level.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            parent_id: Option<Option<String>>,
+        }
+        let body = UnitBody {
+            name: n.clone(),
+            parent_id: kind.tree.then_some(p),
         };
         let call = match &editing2 {
             Some(u) => Call::patch(format!("{}/{}", kind.path, u.id), &etag(u.version), &body),

@@ -4,7 +4,6 @@ use kehu_domain::access::{Action, Resource, Scope};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
 use super::org_units::ActionError;
 use super::{Grant, List, RoleOut, etag, role_name};
@@ -118,11 +117,17 @@ fn RoleEditor(role: Option<RoleOut>, done: Callback<Option<String>>) -> impl Int
             return;
         }
         let d = description.get_untracked();
-        let body = json!({
-            "name": name.get_untracked().trim(),
-            "description": (!d.trim().is_empty()).then(|| d.trim().to_owned()),
-            "grants": grants.get_untracked(),
-        });
+        #[derive(serde::Serialize)]
+        struct RoleBody {
+            name: String,
+            description: Option<String>,
+            grants: Vec<Grant>,
+        }
+        let body = RoleBody {
+            name: name.get_untracked().trim().to_owned(),
+            description: (!d.trim().is_empty()).then(|| d.trim().to_owned()),
+            grants: grants.get_untracked(),
+        };
         let call = match &role2 {
             Some(r) => Call::patch(format!("/roles/{}", r.id), &etag(r.version), &body),
             None => Call::post("/roles", &body),

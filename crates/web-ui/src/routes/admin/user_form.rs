@@ -6,7 +6,6 @@ use kehu_domain::user::check_password;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
 use super::{Directory, User, indented, role_name, tree};
 use crate::api::{ApiError, Call, FieldProblem};
@@ -176,18 +175,29 @@ pub fn UserSheet(
             return;
         }
         let opt = |s: String| (!s.is_empty()).then_some(s);
-        let mut body = json!({
-            "display_name": n.trim(),
-            "email": e.trim(),
-            "role_ids": roles.get_untracked(),
-            "team_id": opt(team.get_untracked()),
-            "region_ids": regions.get_untracked(),
-            "product_line_ids": lines.get_untracked(),
-            "partner_id": opt(partner.get_untracked()),
-        });
-        if !p.is_empty() {
-            body["password"] = json!(p);
+        #[derive(serde::Serialize)]
+        struct UserBody {
+            display_name: String,
+            email: String,
+            role_ids: Vec<String>,
+            team_id: Option<String>,
+            region_ids: Vec<String>,
+            product_line_ids: Vec<String>,
+            partner_id: Option<String>,
+            /// Left out when editing without a new password.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            password: Option<String>,
         }
+        let body = UserBody {
+            display_name: n.trim().to_owned(),
+            email: e.trim().to_owned(),
+            role_ids: roles.get_untracked(),
+            team_id: opt(team.get_untracked()),
+            region_ids: regions.get_untracked(),
+            product_line_ids: lines.get_untracked(),
+            partner_id: opt(partner.get_untracked()),
+            password: opt(p),
+        };
         let call = if is_new {
             Call::post("/users", &body)
         } else {
@@ -212,7 +222,9 @@ pub fn UserSheet(
         let call = Call::patch(
             path3.clone(),
             &etag.get_untracked(),
-            &json!({"is_active": !active.get_untracked()}),
+            &Activation {
+                is_active: !active.get_untracked(),
+            },
         );
         spawn_local(async move {
             match session.send_versioned::<User>(&call).await {
@@ -340,4 +352,9 @@ pub fn UserSheet(
             }}
         </Sheet>
     }
+}
+
+#[derive(serde::Serialize)]
+struct Activation {
+    is_active: bool,
 }

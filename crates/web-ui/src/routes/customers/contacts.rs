@@ -5,7 +5,6 @@ use kehu_domain::text::{self, Email};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 
 use super::edit::tel;
 use crate::api::{ApiError, Call, FieldProblem};
@@ -149,12 +148,19 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
             return;
         }
         let t = title.get_untracked().trim().to_owned();
-        let body = json!({
-            "name": name.get_untracked().trim(),
-            "title": if t.is_empty() { None } else { Some(t) },
-            "phones": ps,
-            "emails": es,
-        });
+        #[derive(serde::Serialize)]
+        struct ContactBody {
+            name: String,
+            title: Option<String>,
+            phones: Vec<String>,
+            emails: Vec<String>,
+        }
+        let body = ContactBody {
+            name: name.get_untracked().trim().to_owned(),
+            title: (!t.is_empty()).then_some(t),
+            phones: ps,
+            emails: es,
+        };
         pending.set(true);
         spawn_local(async move {
             let call = Call::post(format!("/customers/{}/contacts", cid.get_value()), &body);

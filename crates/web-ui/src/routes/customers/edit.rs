@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 use super::detail::Record;
 use crate::api::{ApiError, Call};
 use crate::components::ProblemAlert;
-use crate::components::customers::draft::{Draft, Section};
+use crate::components::customers::draft::{Body, Draft, Section};
 use crate::components::customers::form::{
     CUSTOMER_FIELDS, CustomerFields, focus_first, focus_first_invalid,
 };
@@ -104,7 +104,7 @@ pub fn SectionCard(
     let assign = may_assign(session);
     let sections = [section];
     // the section's values when editing began: only what the user changed is sent
-    let original = StoredValue::new(serde_json::Map::new());
+    let original = StoredValue::new(Body::default());
     let id = move || {
         record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone()).unwrap_or_default())
     };
@@ -112,9 +112,7 @@ pub fn SectionCard(
     let start = move |_| {
         if let Some(v) = record.get_untracked() {
             draft.load(&v.data);
-            if let serde_json::Value::Object(m) = draft.body(&sections, false, assign) {
-                original.set_value(m);
-            }
+            original.set_value(draft.body(&sections, false, assign));
         }
         errors.set(None);
         conflict.set(false);
@@ -125,14 +123,7 @@ pub fn SectionCard(
     };
     // Sends the draft with the given version; a 412 turns into the conflict offer.
     let save = move |etag: String| {
-        let serde_json::Value::Object(all) = draft.body(&sections, false, assign) else {
-            return;
-        };
-        let body: serde_json::Map<_, _> = original.with_value(|o| {
-            all.into_iter()
-                .filter(|(k, v)| o.get(k) != Some(v))
-                .collect()
-        });
+        let body = original.with_value(|o| draft.body(&sections, false, assign).changed_since(o));
         if body.is_empty() {
             editing.set(false);
             pending.set(false);
