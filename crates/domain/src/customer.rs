@@ -26,7 +26,7 @@ impl CustomerKind {
     }
 }
 
-/// 客户生命周期. Only stored for now; the transition rules come with the customer master.
+/// 客户生命周期; the moves between stages are in [`crate::lifecycle`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStage {

@@ -7,7 +7,9 @@
 pub mod access;
 pub mod contact;
 pub mod customer;
+pub mod dedup;
 pub mod error;
+pub mod lifecycle;
 pub mod org;
 pub mod paging;
 pub mod text;
