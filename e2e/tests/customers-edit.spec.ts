@@ -71,3 +71,32 @@ test('an unknown customer shows a not-found page', async ({ page }) => {
   await signIn(page, REP, '/customers/00000000-0000-7000-8000-000000000000');
   await expect(page.getByTestId('customer-not-found')).toBeVisible();
 });
+
+test('a stage change that needs a reason asks for one at the field, then is made', async ({ page, request }, testInfo) => {
+  const token = await apiToken(request, REP);
+  const c = await createCustomerViaApi(request, token, {
+    name: uniqueName('Upgrade me', testInfo),
+    lifecycle_stage: 'customer',
+  });
+  await signIn(page, REP, `/customers/${c.id}`);
+  const customer = new CustomerPage(page);
+  await expect(customer.stage).toHaveText('Customer');
+
+  await customer.edit('profile');
+  await page.getByTestId('stage').selectOption('vip');
+  await customer.save('profile');
+  await expect(page.getByTestId('lifecycle_reason-error')).toHaveText('Say why the stage changes.');
+  await expect(page.getByTestId('lifecycle_reason')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByTestId('lifecycle_reason').fill('Buys over a million a year');
+  await customer.save('profile');
+  await expect(page.getByTestId('save-profile')).toHaveCount(0);
+  await expect(customer.stage).toHaveText('VIP');
+
+  // recorded with the reason and who made it
+  const history = await request.get(`/api/v1/customers/${c.id}/stage-changes`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const changes = (await history.json()).data;
+  expect(changes[0]).toMatchObject({ from: 'customer', to: 'vip', reason: 'Buys over a million a year' });
+});

@@ -65,6 +65,7 @@ use utoipa::{Modify, OpenApi};
         http::customers::update,
         http::customers::delete,
         http::customers::restore,
+        http::customers::stage_changes,
         http::contacts::list,
         http::contacts::create,
         http::contacts::get,

@@ -7,6 +7,7 @@
 //! VIP → customer), but a customer who has bought does not become a prospect
 //! again: if they stop buying, they have churned.
 
+use crate::Invalid;
 use crate::customer::LifecycleStage::{self, *};
 
 /// What moves a customer: a person, or an event Kehu observes.
@@ -111,6 +112,26 @@ pub fn transition(
             }))
         }
     }
+}
+
+/// Checks a stage change made by editing a customer: `Ok(None)` when the
+/// stage stays; refusals name the field at fault (`lifecycle_stage`, or
+/// `lifecycle_reason` when only the reason is missing or too long).
+pub fn check_edit(
+    from: LifecycleStage,
+    to: LifecycleStage,
+    reason: Option<String>,
+) -> Result<Option<Transition>, Invalid> {
+    if from == to {
+        return Ok(None);
+    }
+    transition(from, to, Cause::Manual { reason }).map_err(|r| {
+        let field = match r.code {
+            "reason_required" | "too_long" => "lifecycle_reason",
+            _ => "lifecycle_stage",
+        };
+        Invalid::one(field, r.code, r.message)
+    })
 }
 
 /// A won deal makes anyone who is not yet (or no longer) buying a customer;
@@ -239,6 +260,25 @@ mod tests {
         for from in [Customer, Vip] {
             assert_eq!(transition(from, Customer, Cause::DealWon).unwrap(), None);
         }
+    }
+
+    #[test]
+    fn an_edit_names_the_field_at_fault() {
+        assert_eq!(check_edit(Vip, Vip, None), Ok(None));
+        let Err(Invalid(errs)) = check_edit(Customer, Vip, None) else {
+            panic!("needs a reason")
+        };
+        assert_eq!(
+            (errs[0].field.as_str(), errs[0].code),
+            ("lifecycle_reason", "reason_required")
+        );
+        let Err(Invalid(errs)) = check_edit(Prospect, Vip, Some("x".into())) else {
+            panic!("not a step")
+        };
+        assert_eq!(
+            (errs[0].field.as_str(), errs[0].code),
+            ("lifecycle_stage", "transition_not_allowed")
+        );
     }
 
     #[test]

@@ -4,4 +4,4 @@ pub mod password;
 pub mod principal;
 pub mod tokens;
 
-pub use principal::Auth;
+pub use principal::{Auth, Via};

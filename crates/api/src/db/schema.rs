@@ -163,6 +163,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_stage_changes (id) {
+        id -> Text,
+        customer_id -> Text,
+        from_stage -> Text,
+        to_stage -> Text,
+        reason -> Nullable<Text>,
+        automatic -> Bool,
+        changed_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> Text,
         customer_id -> Text,
@@ -182,6 +196,7 @@ diesel::table! {
 }
 
 diesel::joinable!(contacts -> customers (customer_id));
+diesel::joinable!(customer_stage_changes -> customers (customer_id));
 diesel::joinable!(role_grants -> roles (role_id));
 diesel::joinable!(user_roles -> roles (role_id));
 
@@ -212,6 +227,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_product_lines,
     customer_tags,
     customer_collaborators,
+    customer_stage_changes,
     contacts,
     idempotency_keys,
 );

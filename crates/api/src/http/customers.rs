@@ -3,12 +3,14 @@
 use super::extract::{Body, IfMatch, OptionalIfMatch, etag, id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
-use super::wire::customers::{CustomerCreate, CustomerOut, CustomerUpdate};
-use crate::auth::Auth;
+use super::wire::customers::{
+    CustomerCreate, CustomerOut, CustomerUpdate, StageChangeList, StageChangeOut,
+};
+use crate::auth::{Auth, Via};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::access_sql::{CustomerCondition, customer_condition};
-use crate::repo::customers::{self as store, Liveness, WriteOutcome};
+use crate::repo::customers::{self as store, Liveness, WriteOutcome, stages};
 use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::header, web};
@@ -16,6 +18,8 @@ use kehu_domain::FieldError;
 use kehu_domain::access::{self, Action, Predicate, Resource};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
 use kehu_domain::error::Collector;
+use kehu_domain::lifecycle;
+use kehu_domain::paging::Limit;
 
 /// The caller's access condition for one action, rebuildable for each query.
 pub struct Scoped(Predicate);
@@ -186,36 +190,93 @@ pub async fn update(
     body: Body<CustomerUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
-    let raw = RawCustomer::from(body.0);
+    let mut body = body.0;
+    let reason = body.lifecycle_reason.take();
+    let raw = RawCustomer::from(body);
     let r = db::run(&state.pool, move |c| {
-        let cur = load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
-        let expected = if_match.against(cur.row.version);
-        if cur.row.version != expected {
-            return Err(stale(cur.row.version));
-        }
-        let next = cur.to_domain().patch(raw)?;
-        check_refs(c, &next)?;
-        let facts = store::facts_of(c, Some(&cid), &next)?;
-        if !access::may(&auth.subject, Resource::Customer, Action::Update, &facts) {
-            return Err(out_of_reach("move"));
-        }
-        let upd = Scoped::new(&auth, Action::Update);
-        match store::update(
-            c,
-            &cid,
-            (if_match.0 != IfMatch::ANY).then_some(expected),
-            &next,
-            || upd.cond(),
-            auth.user_id(),
-            db::now(),
-        )? {
-            WriteOutcome::Done(r) => Ok(r),
-            WriteOutcome::Stale(v) => Err(stale(v)),
-            WriteOutcome::NotFound => Err(ApiError::not_found("customer")),
-        }
+        // one transaction: the stage checked is the stage changed and recorded
+        db::write_tx(c, |c| {
+            let cur = load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
+            let expected = if_match.against(cur.row.version);
+            if cur.row.version != expected {
+                return Err(stale(cur.row.version));
+            }
+            let before = cur.to_domain();
+            let next = before.patch(raw)?;
+            let moved =
+                lifecycle::check_edit(before.lifecycle_stage, next.lifecycle_stage, reason)?;
+            check_refs(c, &next)?;
+            let facts = store::facts_of(c, Some(&cid), &next)?;
+            if !access::may(&auth.subject, Resource::Customer, Action::Update, &facts) {
+                return Err(out_of_reach("move"));
+            }
+            let upd = Scoped::new(&auth, Action::Update);
+            let now = db::now();
+            let r = match store::update(
+                c,
+                &cid,
+                (if_match.0 != IfMatch::ANY).then_some(expected),
+                &next,
+                || upd.cond(),
+                auth.user_id(),
+                now,
+            )? {
+                WriteOutcome::Done(r) => r,
+                WriteOutcome::Stale(v) => return Err(stale(v)),
+                WriteOutcome::NotFound => return Err(ApiError::not_found("customer")),
+            };
+            if let Some(t) = moved {
+                stages::record(c, &cid, &t, changed_by(&auth), now)?;
+            }
+            Ok(r)
+        })
     })
     .await?;
     Ok(respond(actix_web::http::StatusCode::OK, r))
+}
+
+fn changed_by(auth: &Auth) -> stages::ChangedBy<'_> {
+    stages::ChangedBy {
+        user_id: Some(auth.user_id()),
+        api_key_id: match &auth.via {
+            Via::ApiKey { id } => Some(id),
+            Via::Session => None,
+        },
+    }
+}
+
+/// A customer's lifecycle stage changes, newest first: from, to, why, who and when.
+#[utoipa::path(get, path = "/api/v1/customers/{id}/stage-changes", tag = "customers",
+    params(("id" = String, Path), StageChangeQuery),
+    responses(
+        (status = 200, description = "The changes, newest first", body = StageChangeList),
+        (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn stage_changes(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    q: web::Query<StageChangeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let cid = id(&path)?;
+    let limit = Limit::parse(q.limit)?.get() as i64;
+    let rows = db::run(&state.pool, move |c| {
+        load_for(c, &auth, &cid, Action::Read, Liveness::Live)?;
+        Ok::<_, ApiError>(stages::list(c, &cid, limit)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(StageChangeList {
+        data: rows.into_iter().map(StageChangeOut::from).collect(),
+    }))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StageChangeQuery {
+    /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
 }
 
 async fn set_deleted(
@@ -299,6 +360,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get))
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),
+    )
+    .service(
+        web::resource("/customers/{id}/stage-changes")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(stage_changes)),
     )
     .service(
         web::resource("/customers/{id}/restore")

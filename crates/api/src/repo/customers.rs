@@ -13,6 +13,7 @@ use kehu_domain::customer::{Customer, CustomerKind, LifecycleStage};
 use kehu_domain::text::{Email, Phone, Tag};
 
 mod list;
+pub mod stages;
 mod write;
 pub use list::{After, CursorValue, CustomerFilter, OwnerFilter, Sort, SortKey, count, list};
 pub use write::{WriteOutcome, add_collaborator, insert, set_deleted, update};

@@ -16,6 +16,7 @@ mod customers_list;
 mod demo;
 mod errors;
 mod idempotency;
+mod lifecycle;
 mod openapi;
 mod org;
 mod roles;

@@ -40,6 +40,7 @@ customers-no-notes = No notes yet.
 customers-field-name = Name
 customers-field-kind = Type
 customers-field-stage = Stage
+customers-field-stage-reason = Reason for a stage change
 customers-field-industry = Industry
 customers-field-source = Source
 customers-field-region = Region

@@ -37,6 +37,7 @@ customers-no-notes = 暂无备注。
 customers-field-name = 名称
 customers-field-kind = 类型
 customers-field-stage = 阶段
+customers-field-stage-reason = 阶段变更原因
 customers-field-industry = 行业
 customers-field-source = 来源
 customers-field-region = 区域

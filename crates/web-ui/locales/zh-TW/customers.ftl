@@ -37,6 +37,7 @@ customers-no-notes = 暫無備註。
 customers-field-name = 名稱
 customers-field-kind = 型別
 customers-field-stage = 階段
+customers-field-stage-reason = 階段變更原因
 customers-field-industry = 行業
 customers-field-source = 來源
 customers-field-region = 區域

@@ -180,7 +180,14 @@ pub struct CustomerUpdate {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub partner_id: Option<Option<String>>,
+    /// A change of stage must be one of the lifecycle's moves (422
+    /// `transition_not_allowed` says why not) and is recorded in the
+    /// customer's stage history.
     pub lifecycle_stage: Option<Stage>,
+    /// Why the stage changes: required for every move except prospect →
+    /// interested → customer (422 `reason_required`); at most 500 characters.
+    #[schema(example = "年采购额超过一百万")]
+    pub lifecycle_reason: Option<String>,
     pub tags: Option<Vec<String>>,
     pub phones: Option<Vec<String>>,
     pub emails: Option<Vec<String>>,
@@ -275,6 +282,54 @@ impl From<ContactRow> for ContactOut {
             updated_at: super::time(r.updated_at),
             deleted_at: r.deleted_at.map(super::time),
             version: r.version,
+        }
+    }
+}
+
+/// One change of a customer's lifecycle stage.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e77", "from": "customer", "to": "vip", "reason": "年采购额超过一百万", "automatic": false, "changed_by": {"id": "0193a5c8-0000-7000-8000-000000000001", "display_name": "王经理"}, "api_key_id": null, "changed_at": "2026-11-23T08:30:00Z"}))]
+pub struct StageChangeOut {
+    pub id: String,
+    /// A lifecycle stage, as in `lifecycle_stage`.
+    pub from: String,
+    pub to: String,
+    pub reason: Option<String>,
+    /// Made by Kehu itself (e.g. a won deal), not by a person.
+    pub automatic: bool,
+    /// The user who made it; null when automatic.
+    pub changed_by: Option<UserRef>,
+    /// Set when the change came through an API key rather than the UI.
+    pub api_key_id: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserRef {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// A customer's stage changes, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StageChangeList {
+    pub data: Vec<StageChangeOut>,
+}
+
+impl From<crate::repo::customers::stages::StageChangeRow> for StageChangeOut {
+    fn from(r: crate::repo::customers::stages::StageChangeRow) -> Self {
+        StageChangeOut {
+            from: r.from_stage,
+            to: r.to_stage,
+            changed_by: r.changed_by.map(|id| UserRef {
+                id,
+                display_name: r.changed_by_name.unwrap_or_default(),
+            }),
+            id: r.id,
+            reason: r.reason,
+            automatic: r.automatic,
+            api_key_id: r.api_key_id,
+            changed_at: r.changed_at.and_utc(),
         }
     }
 }

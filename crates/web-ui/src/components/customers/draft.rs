@@ -34,6 +34,8 @@ pub struct Draft {
     pub emails: RwSignal<Vec<String>>,
     pub address: RwSignal<String>,
     pub notes: RwSignal<String>,
+    /// Why the stage changes (edits only; some moves need one).
+    pub stage_reason: RwSignal<String>,
 }
 
 impl Draft {
@@ -52,6 +54,7 @@ impl Draft {
             emails: RwSignal::new(vec![String::new()]),
             address: RwSignal::new(String::new()),
             notes: RwSignal::new(String::new()),
+            stage_reason: RwSignal::new(String::new()),
         }
     }
 
@@ -79,6 +82,7 @@ impl Draft {
         self.emails.set(list(&c.emails));
         self.address.set(opt(&c.address));
         self.notes.set(opt(&c.notes));
+        self.stage_reason.set(String::new());
     }
 
     /// What the client can check itself: a name, and e-mail addresses (the
@@ -129,6 +133,9 @@ impl Draft {
                     .filter(|t| !t.is_empty())
                     .collect(),
             );
+            if !create {
+                b.lifecycle_reason = opt(self.stage_reason).flatten();
+            }
             let owner = self.owner.get_untracked();
             if may_assign && !owner.is_empty() {
                 b.owner_id = Some((owner != "none").then_some(owner));
@@ -176,6 +183,9 @@ pub struct Body {
     address: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<Option<String>>,
+    /// Sent with every edit that has one; the API reads it only when the stage changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lifecycle_reason: Option<String>,
 }
 
 impl Body {

@@ -152,6 +152,7 @@ pub const CUSTOMER_FIELDS: &[&str] = &[
     "name",
     "kind",
     "lifecycle_stage",
+    "lifecycle_reason",
     "industry",
     "source",
     "region_id",
@@ -199,6 +200,9 @@ pub fn CustomerFields(
     lookups: Signal<Arc<Lookups>>,
     /// Show the owner choice (admins and managers).
     may_assign: bool,
+    /// Editing an existing customer (offers a reason for a stage change).
+    #[prop(optional)]
+    edit: bool,
 ) -> impl IntoView {
     let i18n = I18n::get();
     match section {
@@ -255,6 +259,9 @@ pub fn CustomerFields(
                     {lines}
                     {move || err_for(errors, "product_line_ids").get().map(|m| view! { <p class="field__error">{m}</p> })}
                 </fieldset>
+                {edit.then(|| view! {
+                    <TextField id="lifecycle_reason" label=label("customers-field-stage-reason") kind="text" autocomplete="off" value=draft.stage_reason error=err_for(errors, "lifecycle_reason") />
+                })}
                 <TextField id="tags" label=label("customers-field-tags") kind="text" autocomplete="off" value=draft.tags error=err_for(errors, "tags") />
                 <p class="field__hint cust-hint">{t("customers-tags-hint")}</p>
             }

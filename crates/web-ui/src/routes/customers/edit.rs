@@ -211,7 +211,7 @@ pub fn SectionCard(
                             </div>
         })}
                         <ProblemAlert error=errors shown_fields=CUSTOMER_FIELDS />
-                        <CustomerFields draft=draft section=section errors=errors lookups=names may_assign=assign />
+                        <CustomerFields draft=draft section=section errors=errors lookups=names may_assign=assign edit=true />
                         <div class="actions cust-edit__actions">
                             <button type="button" class="button" data-testid=format!("cancel-{slug}") on:click=move |_| editing.set(false)>
                                 {t("action-cancel")}
