@@ -123,3 +123,21 @@ test('saving a user someone else changed meanwhile offers to reload it', async (
   const after = await request.get(`/api/v1/users/${user.id}`, { headers: auth });
   expect((await after.json()).display_name).toBe('Mine after all');
 });
+
+test('the navigation crosses between customers and administration, and the session comes along', async ({ page }) => {
+  const users = new AdminUsersPage(page);
+  await signInAs(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByTestId('customer-search')).toBeVisible();
+  // administration is a module of its own: the click loads it, still signed in
+  await users.navLink.click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(users.table).toBeVisible();
+  await page.getByTestId('subnav-roles').click();
+  await expect(page.getByTestId('role-detail')).toBeVisible();
+  await page.getByTestId(/^(nav|tab)-customers$/).filter({ visible: true }).click();
+  await expect(page).toHaveURL(/\/customers$/);
+  await expect(page.getByTestId('customer-search')).toBeVisible();
+  // and back with the browser's Back button
+  await page.goBack();
+  await expect(page.getByTestId('role-detail')).toBeVisible();
+});

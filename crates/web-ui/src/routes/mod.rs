@@ -15,8 +15,31 @@ use crate::session::{Auth, Session};
 use shell::Shell;
 use sign_in::SignInPage;
 
+/// The customer module's pages.
+pub fn customer_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Customers => view! { <customers::list::CustomerListPage /> }.into_any(),
+        Page::NewCustomer => view! { <customers::new::NewCustomerPage /> }.into_any(),
+        Page::Customer => view! { <customers::detail::CustomerPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        Page::Users | Page::Org | Page::Roles | Page::ApiKeys => return None,
+    })
+}
+
+/// The administration module's pages.
+pub fn admin_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Users => view! { <admin::users::UsersPage /> }.into_any(),
+        Page::Org => view! { <admin::org::OrgPage /> }.into_any(),
+        Page::Roles => view! { <admin::roles::RolesPage /> }.into_any(),
+        Page::ApiKeys => view! { <admin::api_keys::ApiKeysPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        Page::Customers | Page::NewCustomer | Page::Customer => return None,
+    })
+}
+
 #[component]
-pub fn AppRoutes() -> impl IntoView {
+pub fn AppRoutes(pages: crate::Pages) -> impl IntoView {
     let session = Session::get();
     let i18n = I18n::get();
     let router = Router::get();
@@ -28,14 +51,11 @@ pub fn AppRoutes() -> impl IntoView {
         }
     });
     let signed_in = move || match page.get() {
-        Ok(Page::Customers) => view! { <customers::list::CustomerListPage /> }.into_any(),
-        Ok(Page::NewCustomer) => view! { <customers::new::NewCustomerPage /> }.into_any(),
-        Ok(Page::Customer) => view! { <customers::detail::CustomerPage /> }.into_any(),
-        Ok(Page::Users) => view! { <admin::users::UsersPage /> }.into_any(),
-        Ok(Page::Org) => view! { <admin::org::OrgPage /> }.into_any(),
-        Ok(Page::Roles) => view! { <admin::roles::RolesPage /> }.into_any(),
-        Ok(Page::ApiKeys) => view! { <admin::api_keys::ApiKeysPage /> }.into_any(),
-        Ok(Page::NotFound) => view! { <not_found::NotFoundPage /> }.into_any(),
+        Ok(p) => pages(p).unwrap_or_else(|| {
+            // the other module's page: load the address anew, which loads that module
+            let _ = window().location().reload();
+            ().into_any()
+        }),
         Err(_) => ().into_any(),
     };
     view! {
