@@ -3,6 +3,7 @@ import {
   CustomerPage,
   REP,
   apiToken,
+  attachScreenshot,
   createCustomerViaApi,
   patchCustomerViaApi,
   signIn,
@@ -92,6 +93,12 @@ test('a stage change that needs a reason asks for one at the field, then is made
   await customer.save('profile');
   await expect(page.getByTestId('save-profile')).toHaveCount(0);
   await expect(customer.stage).toHaveText('VIP');
+  // the page's stage history shows the move, who made it and why
+  const latest = page.getByTestId('stage-change').first();
+  await expect(latest).toContainText('Customer → VIP');
+  await expect(latest).toContainText('Buys over a million a year');
+  await expect(latest).toContainText('陈东');
+  await attachScreenshot(page, testInfo, 'stage-history-en');
 
   // recorded with the reason and who made it
   const history = await request.get(`/api/v1/customers/${c.id}/stage-changes`, {

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use super::contacts::ContactsCard;
 use super::edit::SectionCard;
+use super::stages::StageHistory;
 use crate::api::{ApiError, Call, Versioned};
 use crate::components::ProblemAlert;
 use crate::components::customers::draft::Section;
@@ -195,7 +196,10 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                     <SectionCard section=Section::Reach record=record names=names />
                     <SectionCard section=Section::Notes record=record names=names />
                 </div>
-                <ContactsCard customer_id=id />
+                <div class="cust-detail__side">
+                    <ContactsCard customer_id=id />
+                    <StageHistory record=record />
+                </div>
             </div>
         </div>
     }

@@ -6,3 +6,4 @@ mod edit;
 mod filters;
 pub mod list;
 pub mod new;
+mod stages;

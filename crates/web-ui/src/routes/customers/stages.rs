@@ -1,0 +1,107 @@
+//! A customer's lifecycle stage changes: from, to, who, when and why.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+
+use super::detail::Record;
+use crate::api::ApiError;
+use crate::components::customers::t;
+use crate::components::problem::summary;
+use crate::i18n::I18n;
+use crate::session::Session;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Change {
+    id: String,
+    from: String,
+    to: String,
+    reason: Option<String>,
+    automatic: bool,
+    changed_by: Option<Person>,
+    changed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Person {
+    display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Changes {
+    data: Vec<Change>,
+}
+
+/// The time in the reader's time zone and language, e.g. 2026/11/23 16:30.
+fn local_time(utc: &str, lang: &str) -> String {
+    use web_sys::js_sys::{Date, Object, Reflect};
+    let options = Object::new();
+    for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = Reflect::set(&options, &k.into(), &v.into());
+    }
+    Date::new(&utc.into())
+        .to_locale_string(lang, &options)
+        .as_string()
+        .unwrap_or_else(|| utc.to_owned())
+}
+
+/// Reloads whenever the customer's version changes, so a stage edited on
+/// this page shows up here at once.
+#[component]
+pub fn StageHistory(record: Record) -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let changes = RwSignal::new(None::<Result<Vec<Change>, ApiError>>);
+    let version = Memo::new(move |_| {
+        record.with(|r| r.as_ref().map(|v| (v.data.id.clone(), v.etag.clone())))
+    });
+    Effect::new(move |_| {
+        let Some((id, _)) = version.get() else { return };
+        spawn_local(async move {
+            let r = session
+                .get_json::<Changes>(&format!("/customers/{id}/stage-changes"))
+                .await;
+            changes.set(Some(r.map(|c| c.data)));
+        });
+    });
+    let stage = move |s: &str| i18n.t(&format!("stage-{s}"));
+    let body = move || {
+        match changes.get() {
+        None => view! { <span class="skeleton"></span> }.into_any(),
+        Some(Err(e)) => {
+            let lines = summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
+            view! { <div class="alert" role="alert">{lines}</div> }.into_any()
+        }
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="muted" data-testid="no-stage-changes">{i18n.t("customers-no-stage-changes")}</p> }.into_any()
+        }
+        Some(Ok(list)) => {
+            let lang = i18n.lang().code();
+            let items = list
+                .into_iter()
+                .map(|c| {
+                    let who = if c.automatic {
+                        i18n.t("customers-stage-automatic")
+                    } else {
+                        c.changed_by.map(|p| p.display_name).unwrap_or_default()
+                    };
+                    view! {
+                        <li class="cust-stage" data-testid="stage-change" data-id=c.id>
+                            <p class="cust-stage__move">{format!("{} → {}", stage(&c.from), stage(&c.to))}</p>
+                            <p class="muted">{format!("{who} · {}", local_time(&c.changed_at, lang))}</p>
+                            {c.reason.map(|r| view! { <p class="cust-stage__reason">{r}</p> })}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="cust-stages">{items}</ul> }.into_any()
+        }
+    }
+    };
+    view! {
+        <section class="card cust-section" data-testid="stage-history" aria-labelledby="h-stages">
+            <h2 id="h-stages">{t("customers-stage-history")}</h2>
+            {body}
+        </section>
+    }
+}
