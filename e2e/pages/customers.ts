@@ -11,6 +11,13 @@ export function uniqueName(prefix: string, testInfo: TestInfo): string {
   return `${prefix} ${tag}`;
 }
 
+/** A mobile number no other test uses (the API refuses likely duplicates), as typed: 139 xxxx xxxx. */
+export function uniqueMobile(): { spaced: string; digits: string } {
+  const rest = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  const digits = `139${rest}`;
+  return { spaced: `139 ${rest.slice(0, 4)} ${rest.slice(4)}`, digits };
+}
+
 /** Signs in through the sign-in page and waits for the customer list. */
 export async function signIn(page: Page, email: string, path = '/customers') {
   const login = new LoginPage(page);

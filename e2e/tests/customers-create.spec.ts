@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { CustomerForm, CustomerPage, REP, attachScreenshot, signIn, uniqueName } from '../pages/customers';
+import { CustomerForm, CustomerPage, REP, attachScreenshot, signIn, uniqueMobile, uniqueName } from '../pages/customers';
 
 test.use({ locale: 'en-US' });
 
@@ -19,7 +19,9 @@ test('creates a customer, with the API\'s phone check shown at the field, then a
   await form.name.fill(name);
   await form.industry.fill('制造');
   await form.phone(0).fill('12');
-  await form.email(0).fill('buyer@example.com');
+  const email = `buyer-${uniqueMobile().digits}@example.com`;
+  const mobile = uniqueMobile();
+  await form.email(0).fill(email);
   await form.save.click();
 
   // "12" passes the client and is refused by the API: shown at the field, nothing lost
@@ -27,18 +29,18 @@ test('creates a customer, with the API\'s phone check shown at the field, then a
   await expect(form.phone(0)).toHaveAttribute('aria-invalid', 'true');
   await expect(form.error).toContainText('Some fields need attention.');
   await expect(form.name).toHaveValue(name);
-  await expect(form.email(0)).toHaveValue('buyer@example.com');
+  await expect(form.email(0)).toHaveValue(email);
   await attachScreenshot(page, testInfo, 'create-form-error-en');
 
-  await form.phone(0).fill('+86 138 0013 8000');
+  await form.phone(0).fill(`+86 ${mobile.spaced}`);
   await form.save.click();
   await expect(page).toHaveURL(/\/customers\/[0-9a-f-]{20,}$/);
   const customer = new CustomerPage(page);
   await expect(customer.heading).toHaveText(name);
   await expect(customer.stage).toHaveText('Prospect');
-  await expect(customer.section('reach').getByRole('link', { name: '+86 138 0013 8000' })).toHaveAttribute(
+  await expect(customer.section('reach').getByRole('link', { name: `+86 ${mobile.spaced}` })).toHaveAttribute(
     'href',
-    'tel:+8613800138000',
+    `tel:+86${mobile.digits}`,
   );
 
   // a contact: name required, then saved with call and mail links

@@ -1,14 +1,5 @@
 import { expect, test } from '../fixtures';
-import {
-  CustomerPage,
-  REP,
-  apiToken,
-  attachScreenshot,
-  createCustomerViaApi,
-  patchCustomerViaApi,
-  signIn,
-  uniqueName,
-} from '../pages/customers';
+import { CustomerPage, REP, apiToken, attachScreenshot, createCustomerViaApi, patchCustomerViaApi, signIn, uniqueMobile, uniqueName } from '../pages/customers';
 
 test.use({ locale: 'en-US' });
 
@@ -27,17 +18,19 @@ test('edits in place: the API\'s validation message at the field, then a success
   await customer.save('reach');
   await expect(page.getByTestId('phones-0-error')).toContainText('Enter a phone number');
 
-  await page.getByTestId('phones-0').fill('13800138000');
+  const mobile = uniqueMobile();
+  const landline = `021 ${uniqueMobile().digits.slice(3)}`;
+  await page.getByTestId('phones-0').fill(mobile.digits);
   await page.getByTestId('phones-add').click();
-  await page.getByTestId('phones-1').fill('021 6888 8888');
+  await page.getByTestId('phones-1').fill(landline);
   await customer.save('reach');
   await expect(page.getByTestId('save-reach')).toHaveCount(0);
-  await expect(customer.section('reach').getByRole('link', { name: '13800138000' })).toHaveAttribute('href', 'tel:13800138000');
-  await expect(customer.section('reach').getByRole('link', { name: '021 6888 8888' })).toBeVisible();
+  await expect(customer.section('reach').getByRole('link', { name: mobile.digits })).toHaveAttribute('href', `tel:${mobile.digits}`);
+  await expect(customer.section('reach').getByRole('link', { name: landline })).toBeVisible();
 
   // the change is stored: a reload shows it
   await page.reload();
-  await expect(customer.section('reach')).toContainText('021 6888 8888');
+  await expect(customer.section('reach')).toContainText(landline);
 });
 
 test('an edit conflict offers to reload and re-apply the change', async ({ page, request }, testInfo) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { CustomerList, REP, apiToken, attachScreenshot, createCustomerViaApi, signIn, uniqueName } from '../pages/customers';
+import { CustomerList, REP, apiToken, attachScreenshot, createCustomerViaApi, signIn, uniqueMobile, uniqueName } from '../pages/customers';
 
 // Screenshots of the three screens in Chinese, for review (see the attachments).
 test.use({ locale: 'zh-CN' });
@@ -12,8 +12,8 @@ test('list, customer page and create form in Chinese', async ({ page, request },
     source: '展会',
     lifecycle_stage: 'interested',
     tags: ['重点', '华东'],
-    phones: ['+86 138 0013 8000', '021-6888 8888'],
-    emails: ['purchasing@example.com'],
+    phones: [`+86 ${uniqueMobile().spaced}`, `021-${uniqueMobile().digits.slice(3, 7)} ${uniqueMobile().digits.slice(7)}`],
+    emails: [`purchasing-${uniqueMobile().digits}@example.com`],
     address: '上海市浦东新区世纪大道 100 号',
     notes: '年底前需要报价。',
   });

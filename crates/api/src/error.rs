@@ -1,5 +1,6 @@
 //! The API's one error type and its RFC 7807 `application/problem+json` form.
 
+use crate::http::wire::duplicates::DuplicatesOut;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use kehu_domain::{FieldError, Invalid};
@@ -31,6 +32,9 @@ pub struct Problem {
     /// For server errors: quote this id to an administrator to find the log entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_id: Option<String>,
+    /// For `/problems/duplicate`: the existing customers the record looks like.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<DuplicatesOut>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -63,6 +67,7 @@ pub enum Kind {
     Forbidden,
     NotFound,
     Conflict,
+    Duplicate,
     PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
@@ -82,6 +87,7 @@ impl Kind {
             Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Conflict => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Duplicate => (StatusCode::CONFLICT, "duplicate", "Likely duplicate"),
             PreconditionFailed => (
                 StatusCode::PRECONDITION_FAILED,
                 "stale-version",
@@ -133,6 +139,7 @@ pub struct ApiError {
     pub detail: String,
     pub errors: Vec<FieldError>,
     pub retry_after: Option<i64>,
+    pub duplicates: Option<Box<DuplicatesOut>>,
 }
 
 impl ApiError {
@@ -142,6 +149,7 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
+            duplicates: None,
         }
     }
 
@@ -190,6 +198,22 @@ impl ApiError {
         e
     }
 
+    /// 409 `/problems/duplicate`: the record looks like `found`; send a
+    /// `duplicate_reason` to save it anyway.
+    pub fn duplicate(found: DuplicatesOut) -> Self {
+        let n = found.visible.len() + found.hidden.len();
+        let mut e = Self::new(
+            Kind::Duplicate,
+            format!(
+                "This looks like {n} existing customer{}. Open {} instead, or send duplicate_reason to save it anyway.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "one of them" },
+            ),
+        );
+        e.duplicates = Some(Box::new(found));
+        e
+    }
+
     pub fn internal(detail: impl Into<String>) -> Self {
         Self::new(Kind::Internal, detail)
     }
@@ -216,6 +240,7 @@ impl From<Invalid> for ApiError {
             detail,
             errors,
             retry_after: None,
+            duplicates: None,
         }
     }
 }
@@ -250,6 +275,7 @@ pub fn problem_for_status(status: StatusCode, detail: &str) -> Problem {
         detail: detail.to_owned(),
         errors: Vec::new(),
         error_id: None,
+        duplicates: None,
     }
 }
 
@@ -284,6 +310,7 @@ impl ResponseError for ApiError {
             detail,
             errors: self.errors.iter().cloned().map(Into::into).collect(),
             error_id,
+            duplicates: self.duplicates.as_deref().cloned(),
         };
         let mut resp = HttpResponse::build(status);
         resp.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));

@@ -66,6 +66,7 @@ use utoipa::{Modify, OpenApi};
         http::customers::delete,
         http::customers::restore,
         http::customers::stage_changes,
+        http::customers::report,
         http::contacts::list,
         http::contacts::create,
         http::contacts::get,

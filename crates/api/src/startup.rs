@@ -53,6 +53,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
         pool,
         settings: settings.clone(),
     });
+    refresh_duplicate_keys_in_background(state.pool.clone());
     let listener = std::net::TcpListener::bind(settings.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -116,6 +117,32 @@ fn prepare(c: &mut db::DbConnection, settings: &Settings, seed: Seed) -> Result<
         demo::load(c).map_err(|e| format!("cannot load the demo organisation: {e}"))?;
     }
     Ok(secret)
+}
+
+/// Computes the duplicate keys of customers that have none or were keyed by
+/// older rules (after an upgrade, or rows bulk-loaded by `kehu seed`), in
+/// small batches so that requests are served meanwhile. Several nodes may do
+/// this at once: each customer is claimed before it is keyed.
+fn refresh_duplicate_keys_in_background(pool: db::DbPool) {
+    std::thread::spawn(move || {
+        let mut total = 0;
+        loop {
+            let done = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
+                repo::customers::dedup::refresh_stale_keys(&mut c, 500).map_err(|e| e.to_string())
+            });
+            match done {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "duplicate keys: will retry at the next start");
+                    break;
+                }
+            }
+        }
+        if total > 0 {
+            tracing::info!(customers = total, "duplicate keys computed");
+        }
+    });
 }
 
 /// Creates the first administrator, only into a database without users.

@@ -249,6 +249,13 @@ impl Customer {
     pub fn search_text(&self) -> String {
         text::search_text(&self.name, &self.phones, &self.emails)
     }
+
+    /// What this customer is compared by when looking for duplicates.
+    pub fn dedup_keys(&self) -> crate::dedup::Keys {
+        let phones: Vec<&str> = self.phones.iter().map(|p| p.as_str()).collect();
+        let emails: Vec<&str> = self.emails.iter().map(|e| e.as_str()).collect();
+        crate::dedup::Keys::of(&self.name, &phones, &emails)
+    }
 }
 
 fn parse_kind(c: &mut Collector, s: &str) -> Option<CustomerKind> {

@@ -152,6 +152,92 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// Every key as (what it is, the key), without repeats: what is stored
+    /// and looked up.
+    pub fn entries(&self) -> Vec<(Match, &str)> {
+        let mut out: Vec<(Match, &str)> = Vec::new();
+        if !self.name.is_empty() {
+            out.push((Match::Name, &self.name));
+        }
+        for p in &self.phones {
+            out.push((Match::Phone, p));
+        }
+        for e in &self.emails {
+            out.push((Match::Email, e));
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|entry| seen.insert(*entry));
+        out
+    }
+
+    /// The keys an edit adds to what the record had. Only these are checked
+    /// for duplicates on an edit: a pair that was accepted before (or existed
+    /// before the check) must not block every later, unrelated change.
+    pub fn added_since(&self, before: &Keys) -> Keys {
+        let name = if self.name == before.name {
+            String::new()
+        } else {
+            self.name.clone()
+        };
+        Keys {
+            name,
+            phones: self
+                .phones
+                .iter()
+                .filter(|p| !before.phones.contains(p))
+                .cloned()
+                .collect(),
+            emails: self
+                .emails
+                .iter()
+                .filter(|e| !before.emails.contains(e))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+}
+
+/// Which generation of the rules above stored keys were made with. Bump it
+/// when a rule changes: every customer's keys are then recomputed once.
+pub const KEYS_VERSION: i32 = 1;
+
+/// Why someone saves a record although it looks like a duplicate: required,
+/// so that whoever later cleans up the duplicates knows what was meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideReason(String);
+
+impl OverrideReason {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, crate::Invalid> {
+        let t = raw.trim();
+        if t.is_empty() {
+            return Err(crate::Invalid::one(
+                field,
+                "required",
+                "say why this is not a duplicate",
+            ));
+        }
+        if t.chars().count() > Self::MAX_CHARS {
+            return Err(crate::Invalid::one(
+                field,
+                "too_long",
+                format!("must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        Ok(Self(t.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Why two records look like the same customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Match {
@@ -167,6 +253,12 @@ impl Match {
             Match::Phone => "phone",
             Match::Email => "email",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Match::Name, Match::Phone, Match::Email]
+            .into_iter()
+            .find(|m| m.as_str() == s)
     }
 }
 
@@ -275,6 +367,54 @@ mod tests {
         assert!(matches(&Keys::of("。", &[], &[]), &Keys::of("，", &[], &[])).is_empty());
     }
 
+    #[test]
+    fn an_edit_is_checked_only_for_the_keys_it_adds() {
+        let before = Keys::of("华联超市", &["13800138000"], &["a@x.cn"]);
+        let same = Keys::of("华联超市有限公司", &["+86 138 0013 8000"], &["A@x.cn"]);
+        assert!(same.added_since(&before).is_empty());
+        let more = Keys::of("华联超市", &["13800138000", "021-68888888"], &["a@x.cn"]);
+        let added = more.added_since(&before);
+        assert_eq!(added.phones, vec!["+862168888888".to_owned()]);
+        assert!(added.name.is_empty() && added.emails.is_empty());
+        let renamed = Keys::of("联华超市", &[], &[]).added_since(&before);
+        assert_eq!(renamed.entries(), vec![(Match::Name, "联华超市")]);
+    }
+
+    #[test]
+    fn entries_list_each_key_once() {
+        let k = Keys::of(
+            "A Co",
+            &["13800138000", "138 0013 8000"],
+            &["a@x.cn", "A@X.cn"],
+        );
+        assert_eq!(
+            k.entries(),
+            vec![
+                (Match::Name, "a"),
+                (Match::Phone, "+8613800138000"),
+                (Match::Email, "a@x.cn")
+            ]
+        );
+        assert!(Keys::of("。", &[], &[]).is_empty());
+    }
+
+    #[test]
+    fn an_override_needs_a_reason_of_reasonable_length() {
+        assert!(OverrideReason::parse("duplicate_reason", "  ").is_err());
+        assert_eq!(
+            OverrideReason::parse("duplicate_reason", " 同名不同公司 ")
+                .unwrap()
+                .as_str(),
+            "同名不同公司"
+        );
+        let long = "x".repeat(OverrideReason::MAX_CHARS + 1);
+        let e = OverrideReason::parse("duplicate_reason", &long).unwrap_err();
+        assert_eq!(e.0[0].code, "too_long");
+        for m in [Match::Name, Match::Phone, Match::Email] {
+            assert_eq!(Match::parse(m.as_str()), Some(m));
+        }
+    }
+
     fn full_width(s: &str) -> String {
         s.chars()
             .map(|c| match c {
@@ -304,6 +444,22 @@ mod tests {
             let spaced = format!("+86 {}{sep}{}{sep}{}", &n[..3], &n[3..7], &n[7..]);
             prop_assert_eq!(phone_key(&spaced), phone_key(&n));
             prop_assert_eq!(phone_key(&n), format!("+86{n}"));
+        }
+
+        #[test]
+        fn what_an_edit_adds_plus_what_was_there_covers_the_new_keys(
+            a in prop::collection::vec("1[3-9][0-9]{9}", 0..4),
+            b in prop::collection::vec("1[3-9][0-9]{9}", 0..4),
+        ) {
+            let before = Keys::of("x", &a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+            let after = Keys::of("x", &b.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+            let added = after.added_since(&before);
+            for p in &after.phones {
+                prop_assert!(added.phones.contains(p) || before.phones.contains(p));
+            }
+            for p in &added.phones {
+                prop_assert!(!before.phones.contains(p));
+            }
         }
     }
 }

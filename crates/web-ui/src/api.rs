@@ -23,6 +23,36 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// Existing customers a new or edited one looks like.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Duplicates {
+    #[serde(default)]
+    pub visible: Vec<VisibleDuplicate>,
+    #[serde(default)]
+    pub hidden: Vec<HiddenDuplicate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct VisibleDuplicate {
+    pub id: String,
+    pub name: String,
+    pub lifecycle_stage: String,
+    pub owner_name: Option<String>,
+    pub matched_on: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HiddenDuplicate {
+    pub matched_on: Vec<String>,
+    pub ask: Option<Person>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
 /// An RFC 9457 problem document (the members the UI shows).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Problem {
@@ -35,6 +65,9 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(default)]
     pub errors: Vec<FieldProblem>,
+    /// For `/problems/duplicate`: the customers the record looks like.
+    #[serde(default)]
+    pub duplicates: Option<Duplicates>,
     /// HTTP status, taken from the response rather than trusted from the body.
     #[serde(skip)]
     pub status: u16,
@@ -79,6 +112,7 @@ impl ApiError {
             title: None,
             detail: None,
             errors,
+            duplicates: None,
             status: 422,
             retry_after: None,
         })

@@ -138,6 +138,27 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         version -> BigInt,
+        keys_version -> Integer,
+    }
+}
+
+diesel::table! {
+    customer_keys (customer_id, kind, key) {
+        customer_id -> Text,
+        kind -> Text,
+        key -> Text,
+    }
+}
+
+diesel::table! {
+    customer_duplicate_overrides (id) {
+        id -> Text,
+        customer_id -> Text,
+        reason -> Text,
+        candidate_ids -> Text,
+        created_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -197,6 +218,8 @@ diesel::table! {
 
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(customer_stage_changes -> customers (customer_id));
+diesel::joinable!(customer_keys -> customers (customer_id));
+diesel::joinable!(customer_duplicate_overrides -> customers (customer_id));
 diesel::joinable!(role_grants -> roles (role_id));
 diesel::joinable!(user_roles -> roles (role_id));
 
@@ -228,6 +251,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_tags,
     customer_collaborators,
     customer_stage_changes,
+    customer_keys,
+    customer_duplicate_overrides,
     contacts,
     idempotency_keys,
 );

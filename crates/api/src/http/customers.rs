@@ -10,7 +10,7 @@ use crate::auth::{Auth, Via};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::access_sql::{CustomerCondition, customer_condition};
-use crate::repo::customers::{self as store, Liveness, WriteOutcome, stages};
+use crate::repo::customers::{self as store, Liveness, WriteOutcome, dedup, stages};
 use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::header, web};
@@ -34,7 +34,9 @@ impl Scoped {
     }
 }
 
+mod duplicates;
 mod list;
+pub use duplicates::*;
 pub use list::*;
 
 /// Checks that the references a customer makes exist.
@@ -90,6 +92,7 @@ fn respond(status: actix_web::http::StatusCode, r: store::CustomerRecord) -> Htt
     responses(
         (status = 201, description = "Created", body = CustomerOut, headers(("ETag" = String, description = "Version"), ("Location" = String, description = "The new customer"))),
         (status = 403, description = "Owner, region or partner outside the caller's reach", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Likely duplicate (`/problems/duplicate`, with `duplicates`): send `duplicate_reason` to create it anyway", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -104,8 +107,14 @@ pub async fn create(
         home_region_id: auth.own_region_ids.first().cloned(),
         partner_id: auth.subject.partner_id.clone(),
     };
-    let Body(wire, digest) = body;
-    let customer = Customer::create(RawCustomer::from(wire), &creator)?;
+    let Body(mut wire, digest) = body;
+    let mut col = Collector::new();
+    let reason = col.take(override_reason(wire.duplicate_reason.take()));
+    let customer = col.take(Customer::create(RawCustomer::from(wire), &creator));
+    col.finish()?;
+    let (Some(customer), Some(reason)) = (customer, reason) else {
+        return Err(ApiError::internal("parsed input went missing"));
+    };
     let a = auth.clone();
     idempotency::once(&state, &auth, key, digest.0, move |c| {
         check_refs(c, &customer)?;
@@ -113,7 +122,12 @@ pub async fn create(
         if !access::may(&a.subject, Resource::Customer, Action::Create, &facts) {
             return Err(out_of_reach("create"));
         }
-        let r = store::insert(c, &db::new_id(), &customer, a.user_id(), db::now())?;
+        let like = check(c, &a, &customer.dedup_keys(), None, reason.as_ref())?;
+        let now = db::now();
+        let r = store::insert(c, &db::new_id(), &customer, a.user_id(), now)?;
+        if let Some(reason) = reason.as_ref().filter(|_| !like.is_empty()) {
+            dedup::record_override(c, &r.row.id, reason, &like, changed_by(&a), now)?;
+        }
         let location = format!("/api/v1/customers/{}", r.row.id);
         Ok(Created {
             body: serde_json::to_value(CustomerOut::from(r))
@@ -179,6 +193,7 @@ pub fn load_for(
         (status = 200, description = "Updated", body = CustomerOut, headers(("ETag" = String, description = "Version"))),
         (status = 403, description = "Visible but not editable, or the change moves it out of reach", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The change makes it a likely duplicate (`/problems/duplicate`, with `duplicates`): send `duplicate_reason` to save it anyway", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed by someone else since the ETag", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -192,6 +207,7 @@ pub async fn update(
     let cid = id(&path)?;
     let mut body = body.0;
     let reason = body.lifecycle_reason.take();
+    let dup_reason = override_reason(body.duplicate_reason.take())?;
     let raw = RawCustomer::from(body);
     let r = db::run(&state.pool, move |c| {
         // one transaction: the stage checked is the stage changed and recorded
@@ -210,6 +226,8 @@ pub async fn update(
             if !access::may(&auth.subject, Resource::Customer, Action::Update, &facts) {
                 return Err(out_of_reach("move"));
             }
+            let added = next.dedup_keys().added_since(&before.dedup_keys());
+            let like = check(c, &auth, &added, Some(&cid), dup_reason.as_ref())?;
             let upd = Scoped::new(&auth, Action::Update);
             let now = db::now();
             let r = match store::update(
@@ -227,6 +245,9 @@ pub async fn update(
             };
             if let Some(t) = moved {
                 stages::record(c, &cid, &t, changed_by(&auth), now)?;
+            }
+            if let Some(reason) = dup_reason.as_ref().filter(|_| !like.is_empty()) {
+                dedup::record_override(c, &cid, reason, &like, changed_by(&auth), now)?;
             }
             Ok(r)
         })
@@ -353,6 +374,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
             .route(web::post().to(create)),
+    )
+    // before /customers/{id}, which would take "duplicates" for an id
+    .service(
+        web::resource("/customers/duplicates")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(report)),
     )
     .service(
         web::resource("/customers/{id}")

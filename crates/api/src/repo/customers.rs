@@ -12,6 +12,7 @@ use kehu_domain::access::RecordFacts;
 use kehu_domain::customer::{Customer, CustomerKind, LifecycleStage};
 use kehu_domain::text::{Email, Phone, Tag};
 
+pub mod dedup;
 mod list;
 pub mod stages;
 mod write;

@@ -153,8 +153,10 @@ async fn cursor_paging_visits_every_customer_once_in_order(app: TestApp) {
     for i in 0..23 {
         // equal names force the id tie-breaker
         let name = format!("客户{:02}", i / 2);
-        created
-            .insert(create_customer(&admin, customer(&name).with("owner_id", json!(null))).await);
+        let body = customer(&name)
+            .with("owner_id", json!(null))
+            .with("duplicate_reason", json!("同名的两家公司"));
+        created.insert(create_customer(&admin, body).await);
     }
     for sort in ["name", "-name", "-updated_at", "created_at"] {
         let mut seen = Vec::new();

@@ -167,6 +167,42 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// A pool on the app's database, for looking at what the API stored.
+    pub fn pool(&self) -> DbPool {
+        self.db.pool()
+    }
+
+    /// Runs `sql` directly, e.g. to set up a state the API cannot produce.
+    pub fn exec(&self, sql: &str) {
+        let mut c = self.pool().get().expect("connection");
+        diesel::RunQueryDsl::execute(diesel::sql_query(sql), &mut c).expect(sql);
+    }
+
+    /// The one text column of `sql`'s rows; `?` is bound to `param`.
+    pub fn query_strings(&self, sql: &str, param: &str) -> Vec<String> {
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let sql = sql
+            .replacen("SELECT ", "SELECT (", 1)
+            .replacen(" FROM ", ") AS v FROM ", 1);
+        let sql = match self.db.url.backend {
+            Backend::Sqlite => sql,
+            Backend::Postgres => sql.replacen('?', "$1", 1),
+        };
+        let mut c = self.pool().get().expect("connection");
+        diesel::RunQueryDsl::load::<Row>(
+            diesel::sql_query(&sql).bind::<diesel::sql_types::Text, _>(param),
+            &mut c,
+        )
+        .expect(&sql)
+        .into_iter()
+        .map(|r| r.v)
+        .collect()
+    }
+
     pub fn anon(&self) -> Client {
         Client {
             base: format!("http://{}", self.addr),

@@ -41,7 +41,12 @@ async fn a_retried_create_with_the_same_key_creates_once(app: TestApp) {
         .await;
     bad.problem(400);
     assert_eq!(
-        send("create-43", body).await.status,
+        send(
+            "create-43",
+            body.with("duplicate_reason", json!("确实是第二家"))
+        )
+        .await
+        .status,
         201,
         "a new key is a new customer"
     );

@@ -14,6 +14,7 @@ mod crash;
 mod customers;
 mod customers_list;
 mod demo;
+mod duplicates;
 mod errors;
 mod idempotency;
 mod lifecycle;

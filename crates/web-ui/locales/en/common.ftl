@@ -43,6 +43,7 @@ problem-unauthorized = You are not signed in, or your session has ended.
 problem-forbidden = Your role does not allow this.
 problem-not-found = This record does not exist, or you may not see it.
 problem-conflict = This clashes with existing data.
+problem-duplicate = This looks like a customer that already exists.
 problem-stale-version = Someone else changed this record meanwhile.
 problem-payload-too-large = That is too much data at once.
 problem-validation = Some fields need attention.

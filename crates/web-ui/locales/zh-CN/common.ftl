@@ -41,6 +41,7 @@ problem-unauthorized = 尚未登录，或登录已失效。
 problem-forbidden = 您的角色无权执行此操作。
 problem-not-found = 记录不存在，或您无权查看。
 problem-conflict = 与已有数据冲突。
+problem-duplicate = 这看起来是已有的客户。
 problem-stale-version = 此记录已被他人修改。
 problem-payload-too-large = 一次提交的数据过多。
 problem-validation = 有些字段需要修改。

@@ -41,6 +41,7 @@ problem-unauthorized = 尚未登入，或登入已失效。
 problem-forbidden = 您的角色無權執行此操作。
 problem-not-found = 記錄不存在，或您無權檢視。
 problem-conflict = 與已有資料衝突。
+problem-duplicate = 這看起來是已有的客戶。
 problem-stale-version = 此記錄已被他人修改。
 problem-payload-too-large = 一次提交的資料過多。
 problem-validation = 有些欄位需要修改。

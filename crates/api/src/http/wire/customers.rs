@@ -152,6 +152,10 @@ pub struct CustomerCreate {
     pub emails: Option<Vec<String>>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    /// Create it although it looks like an existing customer (after a 409
+    /// `/problems/duplicate`): why it is a different customer; recorded.
+    #[schema(example = "同名，但是另一家公司（不同城市）", max_length = 500)]
+    pub duplicate_reason: Option<String>,
 }
 
 /// Changes to a customer: unsent fields stay; null clears a field.
@@ -197,6 +201,10 @@ pub struct CustomerUpdate {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
+    /// Save the change although it makes the customer look like another
+    /// (after a 409 `/problems/duplicate`): why; recorded.
+    #[schema(max_length = 500)]
+    pub duplicate_reason: Option<String>,
 }
 
 impl From<CustomerCreate> for RawCustomer {

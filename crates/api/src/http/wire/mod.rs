@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod duplicates;
 pub mod org;
 pub mod users;
 

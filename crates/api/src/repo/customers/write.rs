@@ -80,6 +80,7 @@ pub fn insert(
             ))
             .execute(c)?;
         set_children(c, id, v)?;
+        super::dedup::set_keys(c, id, &v.dedup_keys())?;
         let row = customers::table
             .filter(customers::id.eq(id))
             .select(CustomerRow::as_select())
@@ -134,6 +135,7 @@ pub fn update(
             });
         }
         set_children(c, id, v)?;
+        super::dedup::set_keys(c, id, &v.dedup_keys())?;
         let row = customers::table
             .filter(customers::id.eq(id))
             .select(CustomerRow::as_select())

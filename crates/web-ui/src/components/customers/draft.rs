@@ -186,6 +186,9 @@ pub struct Body {
     /// Sent with every edit that has one; the API reads it only when the stage changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     lifecycle_reason: Option<String>,
+    /// Saves although the API said it looks like an existing customer: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_reason: Option<String>,
 }
 
 impl Body {

@@ -1,6 +1,7 @@
 //! Pieces shared by the customer screens: records, lookups, the form.
 
 pub mod draft;
+pub mod duplicates;
 pub mod form;
 pub mod model;
 

@@ -11,6 +11,7 @@ use super::detail::Record;
 use crate::api::{ApiError, Call};
 use crate::components::ProblemAlert;
 use crate::components::customers::draft::{Body, Draft, Section};
+use crate::components::customers::duplicates::DuplicateNotice;
 use crate::components::customers::form::{
     CUSTOMER_FIELDS, CustomerFields, focus_first, focus_first_invalid,
 };
@@ -105,6 +106,7 @@ pub fn SectionCard(
     let sections = [section];
     // the section's values when editing began: only what the user changed is sent
     let original = StoredValue::new(Body::default());
+    let dup_reason = RwSignal::new(String::new());
     let id = move || {
         record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone()).unwrap_or_default())
     };
@@ -122,12 +124,16 @@ pub fn SectionCard(
         ));
     };
     // Sends the draft with the given version; a 412 turns into the conflict offer.
-    let save = move |etag: String| {
-        let body = original.with_value(|o| draft.body(&sections, false, assign).changed_since(o));
+    let save = move |etag: String, anyway: bool| {
+        let mut body =
+            original.with_value(|o| draft.body(&sections, false, assign).changed_since(o));
         if body.is_empty() {
             editing.set(false);
             pending.set(false);
             return;
+        }
+        if anyway {
+            body.duplicate_reason = Some(dup_reason.get_untracked().trim().to_owned());
         }
         pending.set(true);
         spawn_local(async move {
@@ -163,7 +169,12 @@ pub fn SectionCard(
         }
         let etag =
             record.with_untracked(|r| r.as_ref().map(|v| v.etag.clone()).unwrap_or_default());
-        save(etag);
+        save(etag, false);
+    };
+    let save_anyway = move |()| {
+        let etag =
+            record.with_untracked(|r| r.as_ref().map(|v| v.etag.clone()).unwrap_or_default());
+        save(etag, true);
     };
     // Fetches the latest version; then re-sends the draft on it, or drops the draft.
     let reload = move |reapply: bool| {
@@ -178,7 +189,7 @@ pub fn SectionCard(
                     record.set(Some(v));
                     conflict.set(false);
                     if reapply {
-                        save(etag);
+                        save(etag, false);
                     } else {
                         editing.set(false);
                         pending.set(false);
@@ -212,6 +223,7 @@ pub fn SectionCard(
         })}
                         <ProblemAlert error=errors shown_fields=CUSTOMER_FIELDS />
                         <CustomerFields draft=draft section=section errors=errors lookups=names may_assign=assign edit=true />
+                        <DuplicateNotice error=errors reason=dup_reason pending=pending save_anyway=Callback::new(save_anyway) />
                         <div class="actions cust-edit__actions">
                             <button type="button" class="button" data-testid=format!("cancel-{slug}") on:click=move |_| editing.set(false)>
                                 {t("action-cancel")}

@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::Call;
 use crate::components::ProblemAlert;
 use crate::components::customers::draft::{Draft, Section};
+use crate::components::customers::duplicates::{self, DuplicateNotice};
 use crate::components::customers::form::{CUSTOMER_FIELDS, CustomerFields, focus_first_invalid};
 use crate::components::customers::model::{Customer, Lookups, lookups, may_assign};
 use crate::components::customers::t;
@@ -31,8 +32,8 @@ pub fn NewCustomerPage() -> impl IntoView {
     });
 
     const ALL: [Section; 3] = [Section::Profile, Section::Reach, Section::Notes];
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let dup_reason = RwSignal::new(String::new());
+    let submit = move |anyway: bool| {
         if pending.get_untracked() {
             return;
         }
@@ -41,7 +42,10 @@ pub fn NewCustomerPage() -> impl IntoView {
             focus_first_invalid();
             return;
         }
-        let body = draft.body(&ALL, true, assign);
+        let mut body = draft.body(&ALL, true, assign);
+        if anyway {
+            body.duplicate_reason = Some(dup_reason.get_untracked().trim().to_owned());
+        }
         pending.set(true);
         spawn_local(async move {
             match session
@@ -50,12 +54,21 @@ pub fn NewCustomerPage() -> impl IntoView {
             {
                 Ok(v) => router.navigate(&format!("/customers/{}", v.data.id), false, true),
                 Err(e) => {
+                    let duplicate = duplicates::of(&Some(e.clone())).is_some();
                     errors.set(Some(e));
                     pending.set(false);
-                    focus_first_invalid();
+                    if duplicate {
+                        scroll_to_notice();
+                    } else {
+                        focus_first_invalid();
+                    }
                 }
             }
         });
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submit(false);
     };
 
     let l = Signal::derive(move || names.get().unwrap_or_default());
@@ -85,6 +98,8 @@ pub fn NewCustomerPage() -> impl IntoView {
                         {section("customers-section-notes", Section::Notes)}
                     }.into_any()
                 }}
+                <DuplicateNotice error=errors reason=dup_reason pending=pending
+                    save_anyway=Callback::new(move |()| submit(true)) />
                 <div class="cust-form__actions">
                     <a href="/customers" class="button">{t("action-cancel")}</a>
                     <button type="submit" class="button button--primary" data-testid="customer-save"
@@ -95,4 +110,18 @@ pub fn NewCustomerPage() -> impl IntoView {
             </form>
         </div>
     }
+}
+
+/// Brings the duplicate notice into view: on a phone it appears far below
+/// where the user was reading.
+fn scroll_to_notice() {
+    request_animation_frame(|| {
+        if let Some(el) = document()
+            .query_selector("[data-testid=duplicate-notice]")
+            .ok()
+            .flatten()
+        {
+            el.scroll_into_view();
+        }
+    });
 }
