@@ -160,6 +160,10 @@ export class CustomerPage {
   readonly conflict: Locator;
   readonly reapply: Locator;
   readonly contacts: Locator;
+  readonly owner: Locator;
+  readonly claim: Locator;
+  readonly release: Locator;
+  readonly ownerChanges: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByTestId('customer-name');
@@ -168,6 +172,10 @@ export class CustomerPage {
     this.conflict = page.getByTestId('conflict');
     this.reapply = page.getByTestId('conflict-reapply');
     this.contacts = page.getByTestId('contact');
+    this.owner = page.getByTestId('customer-owner');
+    this.claim = page.getByTestId('customer-claim');
+    this.release = page.getByTestId('customer-release');
+    this.ownerChanges = page.getByTestId('owner-change');
   }
 
   async goto(id: string) {

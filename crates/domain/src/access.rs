@@ -230,6 +230,10 @@ pub enum Predicate {
     /// The record concerns no product line in particular.
     NoProductLine,
     PartnerIs(String),
+    /// The record has no owner: it is in the company pool (公海).
+    NoOwner,
+    /// The record belongs to no partner.
+    NoPartner,
 }
 
 impl Predicate {
@@ -248,6 +252,8 @@ impl Predicate {
             Predicate::ProductLineIn(ps) => r.product_line_ids.iter().any(|p| ps.contains(p)),
             Predicate::NoProductLine => r.product_line_ids.is_empty(),
             Predicate::PartnerIs(p) => r.partner_id.as_ref() == Some(p),
+            Predicate::NoOwner => r.owner_id.is_none(),
+            Predicate::NoPartner => r.partner_id.is_none(),
         }
     }
 
@@ -289,22 +295,37 @@ fn reach(s: &Subject, scope: Scope) -> Predicate {
         Scope::All => Predicate::True,
         Scope::Own => own(s),
         Scope::Team => Predicate::or(vec![own(s), Predicate::OwnerTeamIn(s.team_ids.clone())]),
-        Scope::Region => {
-            let in_region = Predicate::RegionIn(s.region_ids.clone());
-            let region = if s.product_line_ids.is_empty() {
-                in_region
-            } else {
-                Predicate::and(vec![
-                    in_region,
-                    Predicate::or(vec![
-                        Predicate::NoProductLine,
-                        Predicate::ProductLineIn(s.product_line_ids.clone()),
-                    ]),
-                ])
-            };
-            Predicate::or(vec![own(s), region])
-        }
+        Scope::Region => Predicate::or(vec![own(s), in_territory(s)]),
     }
+}
+
+/// Records of the user's regions (or below) and, when the user is limited to
+/// product lines, that concern one of them or none in particular.
+fn in_territory(s: &Subject) -> Predicate {
+    let in_region = Predicate::RegionIn(s.region_ids.clone());
+    if s.product_line_ids.is_empty() {
+        in_region
+    } else {
+        Predicate::and(vec![
+            in_region,
+            Predicate::or(vec![
+                Predicate::NoProductLine,
+                Predicate::ProductLineIn(s.product_line_ids.clone()),
+            ]),
+        ])
+    }
+}
+
+/// The company pool as a user who reads only their own (or their team's)
+/// customers browses it: customers without an owner, of no partner, in their
+/// territory. Reading them is what lets a rep find one to claim; editing
+/// still needs owning it.
+fn pool_in_territory(s: &Subject) -> Predicate {
+    Predicate::and(vec![
+        Predicate::NoOwner,
+        Predicate::NoPartner,
+        in_territory(s),
+    ])
 }
 
 /// The rule itself: which records of `resource` the subject may act on.
@@ -315,7 +336,16 @@ fn reach(s: &Subject, scope: Scope) -> Predicate {
 pub fn predicate(s: &Subject, resource: Resource, action: Action) -> Predicate {
     let scopes = s.grants.scopes(resource, action);
     let granted = if resource.is_owned_record() {
-        Predicate::or(scopes.into_iter().map(|sc| reach(s, sc)).collect())
+        let browses_pool = resource == Resource::Customer
+            && action == Action::Read
+            && scopes
+                .iter()
+                .any(|sc| matches!(sc, Scope::Own | Scope::Team));
+        let mut branches: Vec<Predicate> = scopes.into_iter().map(|sc| reach(s, sc)).collect();
+        if browses_pool {
+            branches.push(pool_in_territory(s));
+        }
+        Predicate::or(branches)
     } else if scopes.is_empty() {
         Predicate::False
     } else {

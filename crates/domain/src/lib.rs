@@ -12,6 +12,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod org;
 pub mod paging;
+pub mod pool;
 pub mod text;
 pub mod user;
 

@@ -198,6 +198,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_owner_changes (id) {
+        id -> Text,
+        customer_id -> Text,
+        kind -> Text,
+        from_owner_id -> Nullable<Text>,
+        to_owner_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        changed_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> Text,
         customer_id -> Text,
@@ -219,6 +233,7 @@ diesel::table! {
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(customer_stage_changes -> customers (customer_id));
 diesel::joinable!(customer_keys -> customers (customer_id));
+diesel::joinable!(customer_owner_changes -> customers (customer_id));
 diesel::joinable!(customer_duplicate_overrides -> customers (customer_id));
 diesel::joinable!(role_grants -> roles (role_id));
 diesel::joinable!(user_roles -> roles (role_id));
@@ -252,6 +267,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_collaborators,
     customer_stage_changes,
     customer_keys,
+    customer_owner_changes,
     customer_duplicate_overrides,
     contacts,
     idempotency_keys,

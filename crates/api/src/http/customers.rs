@@ -10,7 +10,7 @@ use crate::auth::{Auth, Via};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::access_sql::{CustomerCondition, customer_condition};
-use crate::repo::customers::{self as store, Liveness, WriteOutcome, dedup, stages};
+use crate::repo::customers::{self as store, Liveness, WriteOutcome, dedup, owners, stages};
 use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::header, web};
@@ -20,6 +20,7 @@ use kehu_domain::customer::{Creator, Customer, RawCustomer};
 use kehu_domain::error::Collector;
 use kehu_domain::lifecycle;
 use kehu_domain::paging::Limit;
+use kehu_domain::pool::OwnerChangeKind;
 
 /// The caller's access condition for one action, rebuildable for each query.
 pub struct Scoped(Predicate);
@@ -36,8 +37,10 @@ impl Scoped {
 
 mod duplicates;
 mod list;
+mod pool;
 pub use duplicates::*;
 pub use list::*;
+pub use pool::*;
 
 /// Checks that the references a customer makes exist.
 fn check_refs(c: &mut DbConnection, v: &Customer) -> Result<(), ApiError> {
@@ -246,6 +249,15 @@ pub async fn update(
             if let Some(t) = moved {
                 stages::record(c, &cid, &t, changed_by(&auth), now)?;
             }
+            if before.owner_id != next.owner_id {
+                let change = owners::OwnerChange {
+                    kind: OwnerChangeKind::Assign,
+                    from: before.owner_id.as_deref(),
+                    to: next.owner_id.as_deref(),
+                    reason: None,
+                };
+                owners::record(c, &cid, &change, changed_by(&auth), now)?;
+            }
             if let Some(reason) = dup_reason.as_ref().filter(|_| !like.is_empty()) {
                 dedup::record_override(c, &cid, reason, &like, changed_by(&auth), now)?;
             }
@@ -392,6 +404,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/customers/{id}/stage-changes")
             .default_service(crate::http::allow("GET"))
             .route(web::get().to(stage_changes)),
+    )
+    .service(
+        web::resource("/customers/{id}/claim")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(claim)),
+    )
+    .service(
+        web::resource("/customers/{id}/release")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(release)),
+    )
+    .service(
+        web::resource("/customers/{id}/owner-changes")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(owner_changes)),
+    )
+    .service(
+        web::resource("/pool/rules")
+            .default_service(crate::http::allow("GET, PUT"))
+            .route(web::get().to(get_rules))
+            .route(web::put().to(put_rules)),
     )
     .service(
         web::resource("/customers/{id}/restore")

@@ -74,5 +74,7 @@ pub fn customer_condition(p: &Predicate) -> CustomerCondition {
             .nullable(),
         ),
         Predicate::PartnerIs(p) => Box::new(customers::partner_id.eq(p.clone())),
+        Predicate::NoOwner => Box::new(customers::owner_id.is_null().nullable()),
+        Predicate::NoPartner => Box::new(customers::partner_id.is_null().nullable()),
     }
 }

@@ -14,6 +14,7 @@ use kehu_domain::text::{Email, Phone, Tag};
 
 pub mod dedup;
 mod list;
+pub mod owners;
 pub mod stages;
 mod write;
 pub use list::{After, CursorValue, CustomerFilter, OwnerFilter, Sort, SortKey, count, list};

@@ -33,6 +33,8 @@ fn expected(role: &str, kind: &str) -> (bool, bool, bool) {
         ("sales_manager", "own" | "region") => all,
         ("sales_manager", _) => none,
         ("sales_rep" | "api_key", "own") => (true, true, false),
+        // the company pool in the rep's region (上海), to claim from
+        ("sales_rep" | "api_key", "region_other_line") => (true, false, false),
         ("sales_rep" | "api_key", _) => none,
         ("service_agent" | "marketing", _) => (true, false, false),
         ("partner", "our_partner") => (true, true, false),

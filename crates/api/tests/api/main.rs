@@ -20,6 +20,7 @@ mod idempotency;
 mod lifecycle;
 mod openapi;
 mod org;
+mod pool;
 mod roles;
 mod schema;
 mod users;

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod customers;
 pub mod duplicates;
 pub mod org;
+pub mod pool;
 pub mod users;
 
 use chrono::{DateTime, Utc};

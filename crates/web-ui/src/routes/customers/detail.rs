@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use super::contacts::ContactsCard;
 use super::edit::SectionCard;
+use super::ownership::{OwnerHistory, PoolActions};
 use super::stages::StageHistory;
 use crate::api::{ApiError, Call, Versioned};
 use crate::components::ProblemAlert;
@@ -181,13 +182,14 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                         <dd><ul class="cust-chips" data-testid="customer-product-lines">{lines}</ul></dd>
                     </div>
                 </dl>
-                {may_delete.then(|| view! {
-                    <div class="cust-hero__actions">
+                <div class="cust-hero__actions">
+                    <PoolActions record=record />
+                    {may_delete.then(|| view! {
                         <button type="button" class="button button--danger" data-testid="customer-delete" on:click=delete>
                             {t("action-delete")}
                         </button>
-                    </div>
-                })}
+                    })}
+                </div>
                 <ProblemAlert error=delete_error />
             </header>
             <div class="cust-detail__grid">
@@ -199,6 +201,7 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                 <div class="cust-detail__side">
                     <ContactsCard customer_id=id />
                     <StageHistory record=record />
+                    <OwnerHistory record=record />
                 </div>
             </div>
         </div>

@@ -6,4 +6,5 @@ mod edit;
 mod filters;
 pub mod list;
 pub mod new;
+mod ownership;
 mod stages;

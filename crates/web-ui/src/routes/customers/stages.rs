@@ -33,7 +33,7 @@ struct Changes {
 }
 
 /// The time in the reader's time zone and language, e.g. 2026/11/23 16:30.
-fn local_time(utc: &str, lang: &str) -> String {
+pub(crate) fn local_time(utc: &str, lang: &str) -> String {
     use web_sys::js_sys::{Date, Object, Reflect};
     let options = Object::new();
     for (k, v) in [("dateStyle", "medium"), ("timeStyle", "short")] {

@@ -1,0 +1,187 @@
+//! Customers' owners: moving a customer into and out of the company pool,
+//! the record of every owner change, and the facts the claim limits need.
+
+use super::stages::ChangedBy;
+use crate::db::DbConnection;
+use crate::db::schema::{customer_owner_changes as coc, customers, settings, users};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use kehu_domain::pool::{OwnerChangeKind, PoolRules};
+use std::collections::BTreeMap;
+
+/// One owner change to record.
+pub struct OwnerChange<'a> {
+    pub kind: OwnerChangeKind,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+/// Records `ch` for `customer_id`; part of the transaction that makes it.
+pub fn record(
+    c: &mut DbConnection,
+    customer_id: &str,
+    ch: &OwnerChange<'_>,
+    by: ChangedBy<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(coc::table)
+        .values((
+            coc::id.eq(crate::db::new_id()),
+            coc::customer_id.eq(customer_id),
+            coc::kind.eq(ch.kind.as_str()),
+            coc::from_owner_id.eq(ch.from),
+            coc::to_owner_id.eq(ch.to),
+            coc::reason.eq(ch.reason),
+            coc::changed_by.eq(by.user_id),
+            coc::api_key_id.eq(by.api_key_id),
+            coc::changed_at.eq(now),
+        ))
+        .execute(c)
+        .map(drop)
+}
+
+/// Sets the owner (and, for a claim, the claimer's team) of a live customer
+/// whose owner is still `expected_owner`. `false`: someone else changed the
+/// owner first, and nothing was written.
+pub fn set_owner(
+    c: &mut DbConnection,
+    id: &str,
+    expected_owner: Option<&str>,
+    owner: Option<&str>,
+    team: Option<Option<&str>>,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let live = customers::table
+        .filter(customers::id.eq(id))
+        .filter(customers::deleted_at.is_null());
+    let changes = (
+        customers::owner_id.eq(owner),
+        customers::updated_by.eq(by),
+        customers::updated_at.eq(now),
+        customers::version.eq(customers::version + 1),
+    );
+    let n = match (expected_owner, team) {
+        (None, Some(t)) => diesel::update(live.filter(customers::owner_id.is_null()))
+            .set((changes, customers::team_id.eq(t)))
+            .execute(c)?,
+        (None, None) => diesel::update(live.filter(customers::owner_id.is_null()))
+            .set(changes)
+            .execute(c)?,
+        (Some(o), Some(t)) => diesel::update(live.filter(customers::owner_id.eq(o)))
+            .set((changes, customers::team_id.eq(t)))
+            .execute(c)?,
+        (Some(o), None) => diesel::update(live.filter(customers::owner_id.eq(o)))
+            .set(changes)
+            .execute(c)?,
+    };
+    Ok(n == 1)
+}
+
+/// Live customers `user_id` owns.
+pub fn owned_count(c: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
+    customers::table
+        .filter(customers::owner_id.eq(user_id))
+        .filter(customers::deleted_at.is_null())
+        .count()
+        .get_result(c)
+}
+
+/// Claims `user_id` made since `since`.
+pub fn claims_since(c: &mut DbConnection, user_id: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    coc::table
+        .filter(coc::to_owner_id.eq(user_id))
+        .filter(coc::kind.eq(OwnerChangeKind::Claim.as_str()))
+        .filter(coc::changed_at.ge(since))
+        .count()
+        .get_result(c)
+}
+
+/// When `user_id` last stopped owning `customer_id`, if ever.
+pub fn last_lost(
+    c: &mut DbConnection,
+    user_id: &str,
+    customer_id: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    coc::table
+        .filter(coc::from_owner_id.eq(user_id))
+        .filter(coc::customer_id.eq(customer_id))
+        .order(coc::changed_at.desc())
+        .select(coc::changed_at)
+        .first(c)
+        .optional()
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct OwnerChangeRow {
+    pub id: String,
+    pub kind: String,
+    pub from_owner_id: Option<String>,
+    pub to_owner_id: Option<String>,
+    pub reason: Option<String>,
+    pub changed_by: Option<String>,
+    pub api_key_id: Option<String>,
+    pub changed_at: NaiveDateTime,
+}
+
+/// The newest `limit` owner changes of one customer, newest first, with the
+/// display names of the users they name. The caller has checked the
+/// customer is within their scope.
+pub fn list(
+    c: &mut DbConnection,
+    customer_id: &str,
+    limit: i64,
+) -> QueryResult<(Vec<OwnerChangeRow>, BTreeMap<String, String>)> {
+    let rows: Vec<OwnerChangeRow> = coc::table
+        .filter(coc::customer_id.eq(customer_id))
+        .order((coc::changed_at.desc(), coc::id.desc()))
+        .limit(limit)
+        .select((
+            coc::id,
+            coc::kind,
+            coc::from_owner_id,
+            coc::to_owner_id,
+            coc::reason,
+            coc::changed_by,
+            coc::api_key_id,
+            coc::changed_at,
+        ))
+        .load(c)?;
+    let ids: Vec<&String> = rows
+        .iter()
+        .flat_map(|r| [&r.from_owner_id, &r.to_owner_id, &r.changed_by])
+        .flatten()
+        .collect();
+    let names = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    Ok((rows, names))
+}
+
+const POOL_RULES: &str = "pool_rules";
+
+/// The pool's rules: the administrators' if they set any, else the defaults.
+pub fn rules(c: &mut DbConnection) -> QueryResult<PoolRules> {
+    Ok(crate::repo::settings::get(c, POOL_RULES)?
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default())
+}
+
+pub fn set_rules(c: &mut DbConnection, r: &PoolRules) -> QueryResult<()> {
+    let v = serde_json::to_string(r).unwrap_or_default();
+    crate::db::write_tx(c, |c| {
+        let n = diesel::update(settings::table.filter(settings::key.eq(POOL_RULES)))
+            .set(settings::value.eq(&v))
+            .execute(c)?;
+        if n == 0 {
+            diesel::insert_into(settings::table)
+                .values((settings::key.eq(POOL_RULES), settings::value.eq(&v)))
+                .execute(c)?;
+        }
+        Ok(())
+    })
+}

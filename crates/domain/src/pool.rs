@@ -1,0 +1,353 @@
+//! 公海, the company pool: customers without an owner, which reps browse
+//! within their scope and claim. Claims are limited so that no one hoards the
+//! pool: a maximum of customers owned, a maximum of claims per day, and a
+//! cool-down before a former owner may take back a customer they gave up.
+
+use crate::{FieldError, Invalid};
+use serde::{Deserialize, Serialize};
+
+/// Seconds in a day; the rules count whole days from UTC instants.
+const DAY: i64 = 86_400;
+
+/// The pool's rules, set by administrators. `None` means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolRules {
+    /// At most this many live customers owned by one user (claims beyond it
+    /// are refused; assignments by a manager are not limited).
+    pub max_owned: Option<u32>,
+    /// At most this many claims by one user in any 24 hours.
+    pub max_claims_per_day: Option<u32>,
+    /// Days a user must wait before claiming a customer they owned before.
+    pub reclaim_cooldown_days: u32,
+}
+
+impl Default for PoolRules {
+    /// Limits a small company can start with; administrators change them.
+    fn default() -> Self {
+        PoolRules {
+            max_owned: Some(500),
+            max_claims_per_day: Some(20),
+            reclaim_cooldown_days: 7,
+        }
+    }
+}
+
+impl PoolRules {
+    pub const MAX_OWNED: u32 = 100_000;
+    pub const MAX_CLAIMS: u32 = 10_000;
+    pub const MAX_COOLDOWN_DAYS: u32 = 3_650;
+
+    /// Checks rules as sent by an administrator.
+    pub fn parse(
+        max_owned: Option<i64>,
+        max_claims_per_day: Option<i64>,
+        reclaim_cooldown_days: i64,
+    ) -> Result<Self, Invalid> {
+        let mut errs = Vec::new();
+        let mut bounded = |field: &str, v: i64, lo: i64, hi: u32| -> u32 {
+            if v < lo || v > i64::from(hi) {
+                errs.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!("must be between {lo} and {hi}"),
+                ));
+                0
+            } else {
+                v as u32
+            }
+        };
+        let rules = PoolRules {
+            max_owned: max_owned.map(|v| bounded("max_owned", v, 1, Self::MAX_OWNED)),
+            max_claims_per_day: max_claims_per_day
+                .map(|v| bounded("max_claims_per_day", v, 1, Self::MAX_CLAIMS)),
+            reclaim_cooldown_days: bounded(
+                "reclaim_cooldown_days",
+                reclaim_cooldown_days,
+                0,
+                Self::MAX_COOLDOWN_DAYS,
+            ),
+        };
+        if errs.is_empty() {
+            Ok(rules)
+        } else {
+            Err(Invalid(errs))
+        }
+    }
+}
+
+/// What is known about a claim when it is made. Times are UTC seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimFacts {
+    /// The customer's owner now (`None`: in the pool).
+    pub owner_id: Option<String>,
+    /// Live customers the claimer owns now.
+    pub owned_now: u32,
+    /// Claims the claimer made in the last 24 hours.
+    pub claims_last_day: u32,
+    /// When the claimer last stopped owning this customer, if ever.
+    pub claimer_lost_it_at: Option<i64>,
+    pub now: i64,
+}
+
+/// Why a claim is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimRefused {
+    /// Someone owns it already: it is not in the pool.
+    NotInPool,
+    TooManyOwned {
+        max: u32,
+    },
+    TooManyClaims {
+        max: u32,
+    },
+    /// The claimer gave it up (or lost it) recently; they may claim it from `until`.
+    CoolingDown {
+        until: i64,
+    },
+}
+
+impl ClaimRefused {
+    /// Stable for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClaimRefused::NotInPool => "not_in_pool",
+            ClaimRefused::TooManyOwned { .. } => "too_many_owned",
+            ClaimRefused::TooManyClaims { .. } => "too_many_claims",
+            ClaimRefused::CoolingDown { .. } => "cooling_down",
+        }
+    }
+
+    /// What happened and what to do, in English (the UI translates by code).
+    pub fn message(&self) -> String {
+        match self {
+            ClaimRefused::NotInPool => {
+                "someone owns this customer already; it is not in the company pool".into()
+            }
+            ClaimRefused::TooManyOwned { max } => format!(
+                "you own {max} customers, the most allowed; release one to the pool before claiming another"
+            ),
+            ClaimRefused::TooManyClaims { max } => {
+                format!("you have claimed {max} customers in the last 24 hours, the most allowed; try again later")
+            }
+            ClaimRefused::CoolingDown { .. } => {
+                "you owned this customer recently; a colleague may claim it first, and you may again after the cool-down".into()
+            }
+        }
+    }
+}
+
+/// Whether a claim may go ahead under `rules`.
+pub fn check_claim(rules: &PoolRules, f: &ClaimFacts) -> Result<(), ClaimRefused> {
+    if f.owner_id.is_some() {
+        return Err(ClaimRefused::NotInPool);
+    }
+    if let Some(max) = rules.max_owned
+        && f.owned_now >= max
+    {
+        return Err(ClaimRefused::TooManyOwned { max });
+    }
+    if let Some(max) = rules.max_claims_per_day
+        && f.claims_last_day >= max
+    {
+        return Err(ClaimRefused::TooManyClaims { max });
+    }
+    if let Some(lost) = f.claimer_lost_it_at {
+        let until = lost + i64::from(rules.reclaim_cooldown_days) * DAY;
+        if f.now < until {
+            return Err(ClaimRefused::CoolingDown { until });
+        }
+    }
+    Ok(())
+}
+
+/// The start of the 24 hours whose claims count against the daily limit.
+pub fn claims_window_start(now: i64) -> i64 {
+    now - DAY
+}
+
+/// How an owner change came about, as recorded in the customer's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerChangeKind {
+    /// A user took a customer from the pool.
+    Claim,
+    /// The owner gave it back to the pool.
+    Release,
+    /// Someone with the right to edit the customer set its owner.
+    Assign,
+}
+
+impl OwnerChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerChangeKind::Claim => "claim",
+            OwnerChangeKind::Release => "release",
+            OwnerChangeKind::Assign => "assign",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Claim, Self::Release, Self::Assign]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// The reason for giving a customer back to the pool: required, so that the
+/// next owner knows what happened; at most 500 characters.
+pub fn release_reason(raw: Option<&str>) -> Result<String, Invalid> {
+    let t = raw.unwrap_or_default().trim();
+    if t.is_empty() {
+        return Err(Invalid::one(
+            "reason",
+            "required",
+            "say why the customer goes back to the pool",
+        ));
+    }
+    if t.chars().count() > crate::lifecycle::REASON_MAX {
+        return Err(Invalid::one(
+            "reason",
+            "too_long",
+            format!(
+                "must be at most {} characters",
+                crate::lifecycle::REASON_MAX
+            ),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pool_customer() -> ClaimFacts {
+        ClaimFacts {
+            now: 100 * DAY,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_pool_customer_within_the_limits_may_be_claimed() {
+        assert_eq!(check_claim(&PoolRules::default(), &pool_customer()), Ok(()));
+    }
+
+    #[test]
+    fn an_owned_customer_is_not_in_the_pool() {
+        let f = ClaimFacts {
+            owner_id: Some("u".into()),
+            ..pool_customer()
+        };
+        assert_eq!(
+            check_claim(&PoolRules::default(), &f),
+            Err(ClaimRefused::NotInPool)
+        );
+    }
+
+    #[test]
+    fn the_owned_and_daily_limits_stop_hoarding() {
+        let rules = PoolRules {
+            max_owned: Some(3),
+            max_claims_per_day: Some(2),
+            reclaim_cooldown_days: 0,
+        };
+        let f = |owned, claims| ClaimFacts {
+            owned_now: owned,
+            claims_last_day: claims,
+            ..pool_customer()
+        };
+        assert_eq!(check_claim(&rules, &f(2, 1)), Ok(()));
+        assert_eq!(
+            check_claim(&rules, &f(3, 0)),
+            Err(ClaimRefused::TooManyOwned { max: 3 })
+        );
+        assert_eq!(
+            check_claim(&rules, &f(0, 2)),
+            Err(ClaimRefused::TooManyClaims { max: 2 })
+        );
+        let unlimited = PoolRules {
+            max_owned: None,
+            max_claims_per_day: None,
+            reclaim_cooldown_days: 0,
+        };
+        assert_eq!(check_claim(&unlimited, &f(1_000_000, 1_000_000)), Ok(()));
+    }
+
+    #[test]
+    fn a_former_owner_waits_for_the_cool_down() {
+        let rules = PoolRules {
+            reclaim_cooldown_days: 7,
+            ..PoolRules::default()
+        };
+        let lost = 100 * DAY;
+        let at = |now| ClaimFacts {
+            claimer_lost_it_at: Some(lost),
+            now,
+            ..pool_customer()
+        };
+        assert_eq!(
+            check_claim(&rules, &at(lost + 7 * DAY - 1)),
+            Err(ClaimRefused::CoolingDown {
+                until: lost + 7 * DAY
+            })
+        );
+        assert_eq!(check_claim(&rules, &at(lost + 7 * DAY)), Ok(()));
+    }
+
+    #[test]
+    fn rules_out_of_range_name_their_field() {
+        let e = PoolRules::parse(Some(0), Some(10_001), -1).unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["max_owned", "max_claims_per_day", "reclaim_cooldown_days"]
+        );
+        assert_eq!(
+            PoolRules::parse(None, Some(5), 0),
+            Ok(PoolRules {
+                max_owned: None,
+                max_claims_per_day: Some(5),
+                reclaim_cooldown_days: 0
+            })
+        );
+    }
+
+    #[test]
+    fn a_release_needs_a_reason() {
+        assert_eq!(release_reason(None).unwrap_err().0[0].code, "required");
+        assert_eq!(
+            release_reason(Some("  ")).unwrap_err().0[0].code,
+            "required"
+        );
+        assert_eq!(release_reason(Some(" 客户已搬迁 ")).unwrap(), "客户已搬迁");
+        for k in [
+            OwnerChangeKind::Claim,
+            OwnerChangeKind::Release,
+            OwnerChangeKind::Assign,
+        ] {
+            assert_eq!(OwnerChangeKind::parse(k.as_str()), Some(k));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_refused_claim_is_refused_for_the_first_rule_it_breaks(
+            owned in 0u32..10, claims in 0u32..10, max_owned in 1u32..10, max_claims in 1u32..10,
+            cooldown in 0u32..10, lost_days_ago in 0i64..20, owned_by_someone in any::<bool>(),
+        ) {
+            let rules = PoolRules { max_owned: Some(max_owned), max_claims_per_day: Some(max_claims), reclaim_cooldown_days: cooldown };
+            let now = 1_000 * DAY;
+            let f = ClaimFacts {
+                owner_id: owned_by_someone.then(|| "x".to_owned()),
+                owned_now: owned,
+                claims_last_day: claims,
+                claimer_lost_it_at: Some(now - lost_days_ago * DAY),
+                now,
+            };
+            let ok = !owned_by_someone && owned < max_owned && claims < max_claims
+                && lost_days_ago >= i64::from(cooldown);
+            prop_assert_eq!(check_claim(&rules, &f).is_ok(), ok);
+        }
+    }
+}
