@@ -54,6 +54,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
         settings: settings.clone(),
     });
     refresh_duplicate_keys_in_background(state.pool.clone());
+    recycle_pool_periodically(state.pool.clone());
     let listener = std::net::TcpListener::bind(settings.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -141,6 +142,37 @@ fn refresh_duplicate_keys_in_background(pool: db::DbPool) {
         }
         if total > 0 {
             tracing::info!(customers = total, "duplicate keys computed");
+        }
+    });
+}
+
+/// How often the company pool's recycling rules are applied. They count in
+/// days, so a few minutes late is never noticed.
+const POOL_RECYCLE_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Applies the pool's recycling rules now and every few minutes. Every node
+/// runs this; a customer is recycled (and recorded) by whichever gets it first.
+fn recycle_pool_periodically(pool: db::DbPool) {
+    std::thread::spawn(move || {
+        loop {
+            let run = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
+                let rules = repo::customers::owners::rules(&mut c).map_err(|e| e.to_string())?;
+                let mut total = 0;
+                loop {
+                    let n = repo::customers::owners::recycle(&mut c, &rules, db::now(), 500)
+                        .map_err(|e| e.to_string())?;
+                    total += n;
+                    if n == 0 {
+                        return Ok(total);
+                    }
+                }
+            });
+            match run {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(customers = n, "returned to the company pool"),
+                Err(e) => tracing::warn!(error = %e, "pool recycling failed; will retry"),
+            }
+            std::thread::sleep(POOL_RECYCLE_EVERY);
         }
     });
 }

@@ -3,14 +3,24 @@
 //! pool: a maximum of customers owned, a maximum of claims per day, and a
 //! cool-down before a former owner may take back a customer they gave up.
 
+use crate::customer::LifecycleStage;
 use crate::{FieldError, Invalid};
 use serde::{Deserialize, Serialize};
 
 /// Seconds in a day; the rules count whole days from UTC instants.
 const DAY: i64 = 86_400;
 
-/// The pool's rules, set by administrators. `None` means no limit.
+/// Returns an owned customer of one value tier (its lifecycle stage) to the
+/// pool when it has made no progress for some days, so that customers a rep
+/// neglects go to someone who will work on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecycleRule {
+    pub stage: LifecycleStage,
+    pub days_without_progress: u32,
+}
+
+/// The pool's rules, set by administrators. `None` means no limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolRules {
     /// At most this many live customers owned by one user (claims beyond it
     /// are refused; assignments by a manager are not limited).
@@ -19,6 +29,9 @@ pub struct PoolRules {
     pub max_claims_per_day: Option<u32>,
     /// Days a user must wait before claiming a customer they owned before.
     pub reclaim_cooldown_days: u32,
+    /// At most one rule per stage; stages without one are never recycled.
+    #[serde(default)]
+    pub recycle: Vec<RecycleRule>,
 }
 
 impl Default for PoolRules {
@@ -28,6 +41,7 @@ impl Default for PoolRules {
             max_owned: Some(500),
             max_claims_per_day: Some(20),
             reclaim_cooldown_days: 7,
+            recycle: Vec::new(),
         }
     }
 }
@@ -36,15 +50,17 @@ impl PoolRules {
     pub const MAX_OWNED: u32 = 100_000;
     pub const MAX_CLAIMS: u32 = 10_000;
     pub const MAX_COOLDOWN_DAYS: u32 = 3_650;
+    pub const MAX_IDLE_DAYS: u32 = 3_650;
 
-    /// Checks rules as sent by an administrator.
+    /// Checks rules as sent by an administrator; `recycle` is (stage, days).
     pub fn parse(
         max_owned: Option<i64>,
         max_claims_per_day: Option<i64>,
         reclaim_cooldown_days: i64,
+        recycle: &[(LifecycleStage, i64)],
     ) -> Result<Self, Invalid> {
         let mut errs = Vec::new();
-        let mut bounded = |field: &str, v: i64, lo: i64, hi: u32| -> u32 {
+        let bounded = |errs: &mut Vec<FieldError>, field: &str, v: i64, lo: i64, hi: u32| -> u32 {
             if v < lo || v > i64::from(hi) {
                 errs.push(FieldError::new(
                     field,
@@ -56,17 +72,34 @@ impl PoolRules {
                 v as u32
             }
         };
-        let rules = PoolRules {
-            max_owned: max_owned.map(|v| bounded("max_owned", v, 1, Self::MAX_OWNED)),
+        let mut rules = PoolRules {
+            max_owned: max_owned.map(|v| bounded(&mut errs, "max_owned", v, 1, Self::MAX_OWNED)),
             max_claims_per_day: max_claims_per_day
-                .map(|v| bounded("max_claims_per_day", v, 1, Self::MAX_CLAIMS)),
+                .map(|v| bounded(&mut errs, "max_claims_per_day", v, 1, Self::MAX_CLAIMS)),
             reclaim_cooldown_days: bounded(
+                &mut errs,
                 "reclaim_cooldown_days",
                 reclaim_cooldown_days,
                 0,
                 Self::MAX_COOLDOWN_DAYS,
             ),
+            recycle: Vec::new(),
         };
+        for (i, (stage, days)) in recycle.iter().enumerate() {
+            let field = format!("recycle[{i}].days_without_progress");
+            let d = bounded(&mut errs, &field, *days, 1, Self::MAX_IDLE_DAYS);
+            if rules.recycle.iter().any(|r| r.stage == *stage) {
+                errs.push(FieldError::new(
+                    format!("recycle[{i}].stage"),
+                    "duplicate",
+                    "one rule per stage",
+                ));
+            }
+            rules.recycle.push(RecycleRule {
+                stage: *stage,
+                days_without_progress: d,
+            });
+        }
         if errs.is_empty() {
             Ok(rules)
         } else {
@@ -136,6 +169,29 @@ impl ClaimRefused {
     }
 }
 
+/// The rule that returns a customer of `stage` to the pool, if any.
+pub fn recycle_rule(rules: &PoolRules, stage: LifecycleStage) -> Option<RecycleRule> {
+    rules.recycle.iter().copied().find(|r| r.stage == stage)
+}
+
+/// Whether an owned customer of `stage` whose last progress was at
+/// `last_progress` (UTC seconds) goes back to the pool at `now`.
+pub fn due_for_recycling(
+    rules: &PoolRules,
+    stage: LifecycleStage,
+    last_progress: i64,
+    now: i64,
+) -> bool {
+    recycle_rule(rules, stage)
+        .is_some_and(|r| now - last_progress >= i64::from(r.days_without_progress) * DAY)
+}
+
+/// Customers of a stage with a rule are due when their last progress is
+/// before this instant.
+pub fn recycle_cutoff(rule: &RecycleRule, now: i64) -> i64 {
+    now - i64::from(rule.days_without_progress) * DAY
+}
+
 /// Whether a claim may go ahead under `rules`.
 pub fn check_claim(rules: &PoolRules, f: &ClaimFacts) -> Result<(), ClaimRefused> {
     if f.owner_id.is_some() {
@@ -172,6 +228,8 @@ pub enum OwnerChangeKind {
     Claim,
     /// The owner gave it back to the pool.
     Release,
+    /// Kehu returned it to the pool: no progress for as long as the rules allow.
+    Recycle,
     /// Someone with the right to edit the customer set its owner.
     Assign,
 }
@@ -181,12 +239,13 @@ impl OwnerChangeKind {
         match self {
             OwnerChangeKind::Claim => "claim",
             OwnerChangeKind::Release => "release",
+            OwnerChangeKind::Recycle => "recycle",
             OwnerChangeKind::Assign => "assign",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Claim, Self::Release, Self::Assign]
+        [Self::Claim, Self::Release, Self::Recycle, Self::Assign]
             .into_iter()
             .find(|k| k.as_str() == s)
     }
@@ -251,6 +310,7 @@ mod tests {
             max_owned: Some(3),
             max_claims_per_day: Some(2),
             reclaim_cooldown_days: 0,
+            recycle: vec![],
         };
         let f = |owned, claims| ClaimFacts {
             owned_now: owned,
@@ -270,6 +330,7 @@ mod tests {
             max_owned: None,
             max_claims_per_day: None,
             reclaim_cooldown_days: 0,
+            recycle: vec![],
         };
         assert_eq!(check_claim(&unlimited, &f(1_000_000, 1_000_000)), Ok(()));
     }
@@ -297,18 +358,35 @@ mod tests {
 
     #[test]
     fn rules_out_of_range_name_their_field() {
-        let e = PoolRules::parse(Some(0), Some(10_001), -1).unwrap_err();
+        use LifecycleStage::*;
+        let e = PoolRules::parse(
+            Some(0),
+            Some(10_001),
+            -1,
+            &[(Prospect, 0), (Interested, 30), (Interested, 60)],
+        )
+        .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["max_owned", "max_claims_per_day", "reclaim_cooldown_days"]
+            [
+                "max_owned",
+                "max_claims_per_day",
+                "reclaim_cooldown_days",
+                "recycle[0].days_without_progress",
+                "recycle[2].stage"
+            ]
         );
         assert_eq!(
-            PoolRules::parse(None, Some(5), 0),
+            PoolRules::parse(None, Some(5), 0, &[(Prospect, 30)]),
             Ok(PoolRules {
                 max_owned: None,
                 max_claims_per_day: Some(5),
-                reclaim_cooldown_days: 0
+                reclaim_cooldown_days: 0,
+                recycle: vec![RecycleRule {
+                    stage: Prospect,
+                    days_without_progress: 30
+                }]
             })
         );
     }
@@ -324,10 +402,34 @@ mod tests {
         for k in [
             OwnerChangeKind::Claim,
             OwnerChangeKind::Release,
+            OwnerChangeKind::Recycle,
             OwnerChangeKind::Assign,
         ] {
             assert_eq!(OwnerChangeKind::parse(k.as_str()), Some(k));
         }
+    }
+
+    #[test]
+    fn only_stages_with_a_rule_are_recycled_after_their_days() {
+        use LifecycleStage::*;
+        let rules = PoolRules {
+            recycle: vec![RecycleRule {
+                stage: Prospect,
+                days_without_progress: 30,
+            }],
+            ..PoolRules::default()
+        };
+        let now = 1_000 * DAY;
+        assert!(due_for_recycling(&rules, Prospect, now - 30 * DAY, now));
+        assert!(!due_for_recycling(
+            &rules,
+            Prospect,
+            now - 30 * DAY + 1,
+            now
+        ));
+        assert!(!due_for_recycling(&rules, Customer, 0, now));
+        let rule = recycle_rule(&rules, Prospect).unwrap();
+        assert_eq!(recycle_cutoff(&rule, now), now - 30 * DAY);
     }
 
     proptest! {
@@ -336,7 +438,7 @@ mod tests {
             owned in 0u32..10, claims in 0u32..10, max_owned in 1u32..10, max_claims in 1u32..10,
             cooldown in 0u32..10, lost_days_ago in 0i64..20, owned_by_someone in any::<bool>(),
         ) {
-            let rules = PoolRules { max_owned: Some(max_owned), max_claims_per_day: Some(max_claims), reclaim_cooldown_days: cooldown };
+            let rules = PoolRules { max_owned: Some(max_owned), max_claims_per_day: Some(max_claims), reclaim_cooldown_days: cooldown, recycle: vec![] };
             let now = 1_000 * DAY;
             let f = ClaimFacts {
                 owner_id: owned_by_someone.then(|| "x".to_owned()),

@@ -238,7 +238,7 @@ async fn administrators_set_the_rules_and_everyone_reads_them(app: TestApp) {
     assert_eq!(r.status, 200);
     assert_eq!(
         r.body,
-        json!({"max_owned": 500, "max_claims_per_day": 20, "reclaim_cooldown_days": 7}),
+        json!({"max_owned": 500, "max_claims_per_day": 20, "reclaim_cooldown_days": 7, "recycle": []}),
         "defaults"
     );
     let r = rep
@@ -269,14 +269,35 @@ async fn administrators_set_the_rules_and_everyone_reads_them(app: TestApp) {
             .collect::<Vec<_>>(),
         ["max_owned", "max_claims_per_day", "reclaim_cooldown_days"]
     );
-    set_rules(
-        &admin,
-        json!({"max_owned": 30, "max_claims_per_day": null, "reclaim_cooldown_days": 3}),
-    )
-    .await;
+    let rules = json!({"max_owned": 30, "max_claims_per_day": null, "reclaim_cooldown_days": 3,
+        "recycle": [{"stage": "prospect", "days_without_progress": 30}]});
+    set_rules(&admin, rules.clone()).await;
+    assert_eq!(rep.get("/api/v1/pool/rules").await.body, rules);
+    let r = admin
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/pool/rules",
+            Some(
+                json!({"max_owned": null, "max_claims_per_day": null, "reclaim_cooldown_days": 0,
+                "recycle": [{"stage": "prospect", "days_without_progress": 0},
+                            {"stage": "prospect", "days_without_progress": 5}]}),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        r.problem(422)["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["recycle[0].days_without_progress", "recycle[1].stage"]
+    );
     assert_eq!(
         rep.get("/api/v1/pool/rules").await.body,
-        json!({"max_owned": 30, "max_claims_per_day": null, "reclaim_cooldown_days": 3})
+        rules,
+        "nothing stored"
     );
 }
 db_test!(administrators_set_the_rules_and_everyone_reads_them);
@@ -314,3 +335,69 @@ async fn an_owner_set_by_an_edit_is_recorded_as_assigned(app: TestApp) {
     assert_eq!(changes(&admin, &id).await.len(), 1);
 }
 db_test!(an_owner_set_by_an_edit_is_recorded_as_assigned);
+
+async fn neglected_customers_go_back_to_the_pool_once_even_with_two_nodes(app: TestApp) {
+    let admin = app.admin().await;
+    let (rep_id, rep) = user("rep@test.example", "sales_rep")
+        .create(&app, &admin)
+        .await;
+    let owned = |name: &str| customer(name).with("owner_id", json!(rep_id));
+    let mut neglected = Vec::new();
+    for i in 0..6 {
+        neglected.push(create_customer(&admin, owned(&format!("被冷落的客户{i}"))).await);
+    }
+    let fresh = create_customer(&admin, owned("刚跟进的客户")).await;
+    let buying = create_customer(
+        &admin,
+        owned("成交客户").with("lifecycle_stage", json!("customer")),
+    )
+    .await;
+    set_rules(
+        &admin,
+        json!({"max_owned": null, "max_claims_per_day": null, "reclaim_cooldown_days": 0,
+            "recycle": [{"stage": "prospect", "days_without_progress": 30}]}),
+    )
+    .await;
+    // forty days without a change, as if the rep had forgotten them
+    for id in neglected.iter().chain([&buying]) {
+        app.exec(&format!(
+            "UPDATE customers SET updated_at = '2020-01-01 00:00:00' WHERE id = '{id}'"
+        ));
+    }
+
+    // two nodes apply the rules at the same moment
+    let now = kehu_api::db::now();
+    let rules = {
+        let mut c = app.pool().get().unwrap();
+        kehu_api::repo::customers::owners::rules(&mut c).unwrap()
+    };
+    let nodes: Vec<_> = (0..2)
+        .map(|_| {
+            let (pool, rules) = (app.pool(), rules.clone());
+            std::thread::spawn(move || {
+                let mut c = pool.get().unwrap();
+                kehu_api::repo::customers::owners::recycle(&mut c, &rules, now, 100).unwrap()
+            })
+        })
+        .collect();
+    let recycled: usize = nodes.into_iter().map(|n| n.join().unwrap()).sum();
+    assert_eq!(recycled, neglected.len());
+
+    for id in &neglected {
+        let c = admin.get(&format!("/api/v1/customers/{id}")).await;
+        assert_eq!(c.body["owner_id"], Value::Null);
+        let h = changes(&admin, id).await;
+        assert_eq!(h.len(), 1, "recorded once: {h:?}");
+        assert_eq!(h[0]["kind"], "recycle");
+        assert_eq!(h[0]["from"]["id"], rep_id.as_str());
+        assert_eq!(h[0]["changed_by"], Value::Null);
+    }
+    for id in [&fresh, &buying] {
+        let c = admin.get(&format!("/api/v1/customers/{id}")).await;
+        assert_eq!(c.body["owner_id"], rep_id.as_str(), "{}", c.body["name"]);
+    }
+    // the rep no longer has them
+    let mine = rep.get("/api/v1/customers?owner=me").await.ids();
+    assert_eq!(mine.len(), 2);
+}
+db_test!(neglected_customers_go_back_to_the_pool_once_even_with_two_nodes);

@@ -243,9 +243,15 @@ pub async fn put_rules(
 ) -> Result<HttpResponse, ApiError> {
     auth.require(Resource::Role, Action::Update)?;
     let b = body.0;
-    let rules = PoolRules::parse(b.max_owned, b.max_claims_per_day, b.reclaim_cooldown_days)?;
+    let rules = PoolRules::parse(
+        b.max_owned,
+        b.max_claims_per_day,
+        b.reclaim_cooldown_days,
+        &b.recycle_pairs(),
+    )?;
+    let stored = rules.clone();
     db::run(&state.pool, move |c| {
-        Ok::<_, ApiError>(owners::set_rules(c, &rules)?)
+        Ok::<_, ApiError>(owners::set_rules(c, &stored)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(PoolRulesBody::from(rules)))

@@ -34,6 +34,18 @@ pub enum Stage {
     Churned,
 }
 
+impl From<LifecycleStage> for Stage {
+    fn from(s: LifecycleStage) -> Self {
+        match s {
+            LifecycleStage::Prospect => Stage::Prospect,
+            LifecycleStage::Interested => Stage::Interested,
+            LifecycleStage::Customer => Stage::Customer,
+            LifecycleStage::Vip => Stage::Vip,
+            LifecycleStage::Churned => Stage::Churned,
+        }
+    }
+}
+
 impl From<Stage> for LifecycleStage {
     fn from(s: Stage) -> Self {
         match s {

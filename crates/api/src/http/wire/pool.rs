@@ -1,7 +1,8 @@
 //! The company pool on the wire: its rules, claims, releases, owner history.
 
-use super::customers::UserRef;
+use super::customers::{Stage, UserRef};
 use chrono::{DateTime, Utc};
+use kehu_domain::customer::LifecycleStage;
 use kehu_domain::pool::PoolRules;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,7 +10,7 @@ use utoipa::ToSchema;
 /// The pool's claim limits. `null` means no limit.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"max_owned": 300, "max_claims_per_day": 10, "reclaim_cooldown_days": 14}))]
+#[schema(example = json!({"max_owned": 300, "max_claims_per_day": 10, "reclaim_cooldown_days": 14, "recycle": [{"stage": "prospect", "days_without_progress": 30}, {"stage": "interested", "days_without_progress": 60}]}))]
 pub struct PoolRulesBody {
     /// At most this many live customers owned by one user for a claim to go
     /// through (1–100000); assignments by managers are not limited.
@@ -21,6 +22,29 @@ pub struct PoolRulesBody {
     /// Days before a former owner may claim a customer again (0–3650).
     #[schema(minimum = 0, maximum = 3650)]
     pub reclaim_cooldown_days: i64,
+    /// Return owned customers of a stage to the pool after this many days
+    /// without a change; at most one rule per stage. Kehu applies them every
+    /// few minutes.
+    #[serde(default)]
+    pub recycle: Vec<RecycleRuleBody>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecycleRuleBody {
+    pub stage: Stage,
+    /// 1–3650.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub days_without_progress: i64,
+}
+
+impl PoolRulesBody {
+    pub fn recycle_pairs(&self) -> Vec<(LifecycleStage, i64)> {
+        self.recycle
+            .iter()
+            .map(|r| (LifecycleStage::from(r.stage), r.days_without_progress))
+            .collect()
+    }
 }
 
 impl From<PoolRules> for PoolRulesBody {
@@ -29,6 +53,14 @@ impl From<PoolRules> for PoolRulesBody {
             max_owned: r.max_owned.map(i64::from),
             max_claims_per_day: r.max_claims_per_day.map(i64::from),
             reclaim_cooldown_days: i64::from(r.reclaim_cooldown_days),
+            recycle: r
+                .recycle
+                .iter()
+                .map(|r| RecycleRuleBody {
+                    stage: Stage::from(r.stage),
+                    days_without_progress: i64::from(r.days_without_progress),
+                })
+                .collect(),
         }
     }
 }

@@ -162,6 +162,66 @@ pub fn list(
     Ok((rows, names))
 }
 
+/// Returns to the pool up to `batch` owned customers per rule whose last
+/// progress (their last change) is older than the rule allows, and records
+/// each as recycled. Safe on several nodes at once: a customer is written
+/// only if its version is still the one read, so each is recycled and
+/// recorded once. Returns how many it returned.
+pub fn recycle(
+    c: &mut DbConnection,
+    rules: &PoolRules,
+    now: NaiveDateTime,
+    batch: i64,
+) -> QueryResult<usize> {
+    let mut done = 0;
+    for rule in &rules.recycle {
+        let cutoff = chrono::DateTime::from_timestamp(
+            kehu_domain::pool::recycle_cutoff(rule, now.and_utc().timestamp()),
+            0,
+        )
+        .map(|t| t.naive_utc())
+        .unwrap_or(now);
+        let due: Vec<(String, Option<String>, i64)> = customers::table
+            .filter(customers::lifecycle_stage.eq(rule.stage.as_str()))
+            .filter(customers::owner_id.is_not_null())
+            .filter(customers::deleted_at.is_null())
+            .filter(customers::updated_at.lt(cutoff))
+            .select((customers::id, customers::owner_id, customers::version))
+            .order(customers::updated_at)
+            .limit(batch)
+            .load(c)?;
+        for (id, owner, version) in due {
+            let recycled = crate::db::write_tx(c, |c| {
+                let n = diesel::update(
+                    customers::table
+                        .filter(customers::id.eq(&id))
+                        .filter(customers::version.eq(version))
+                        .filter(customers::owner_id.eq(owner.as_deref()))
+                        .filter(customers::updated_at.lt(cutoff)),
+                )
+                .set((
+                    customers::owner_id.eq(None::<String>),
+                    customers::updated_at.eq(now),
+                    customers::version.eq(version + 1),
+                ))
+                .execute(c)?;
+                if n == 1 {
+                    let change = OwnerChange {
+                        kind: OwnerChangeKind::Recycle,
+                        from: owner.as_deref(),
+                        to: None,
+                        reason: None,
+                    };
+                    record(c, &id, &change, ChangedBy::default(), now)?;
+                }
+                Ok::<_, diesel::result::Error>(n == 1)
+            })?;
+            done += usize::from(recycled);
+        }
+    }
+    Ok(done)
+}
+
 const POOL_RULES: &str = "pool_rules";
 
 /// The pool's rules: the administrators' if they set any, else the defaults.
