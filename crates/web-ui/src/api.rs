@@ -272,6 +272,16 @@ impl Call {
         }
     }
 
+    /// A PUT of a whole settings document, which carries no version.
+    pub fn put(path: impl Into<String>, body: &impl Serialize) -> Self {
+        Self {
+            method: Method::PUT,
+            path: path.into(),
+            body: serde_json::to_string(body).ok(),
+            if_match: None,
+        }
+    }
+
     /// A PATCH of the caller's own settings, which carry no version.
     pub fn patch_no_version(path: impl Into<String>, body: &impl Serialize) -> Self {
         Self {

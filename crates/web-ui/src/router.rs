@@ -26,6 +26,7 @@ pub enum Page {
     Org,
     Roles,
     ApiKeys,
+    Pool,
     NotFound,
 }
 
@@ -43,6 +44,7 @@ impl Page {
             ["admin", "org"] => Page::Org,
             ["admin", "roles"] => Page::Roles,
             ["admin", "api-keys"] => Page::ApiKeys,
+            ["admin", "pool"] => Page::Pool,
             _ => Page::NotFound,
         })
     }

@@ -86,3 +86,4 @@ pool-no-owner-changes = The owner has not changed yet.
 pool-change-claim = Claimed
 pool-change-release = Released to the pool
 pool-change-assign = Assigned
+pool-change-recycle = Returned to the pool (no progress)

@@ -83,3 +83,4 @@ pool-no-owner-changes = 负责人尚未变更。
 pool-change-claim = 认领
 pool-change-release = 退回公海
 pool-change-assign = 分配
+pool-change-recycle = 自动退回公海（无进展）

@@ -83,3 +83,4 @@ pool-no-owner-changes = 負責人尚未變更。
 pool-change-claim = 認領
 pool-change-release = 退回公海
 pool-change-assign = 分配
+pool-change-recycle = 自動退回公海（無進展）

@@ -22,7 +22,7 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         Page::NewCustomer => view! { <customers::new::NewCustomerPage /> }.into_any(),
         Page::Customer => view! { <customers::detail::CustomerPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Users | Page::Org | Page::Roles | Page::ApiKeys => return None,
+        Page::Users | Page::Org | Page::Roles | Page::ApiKeys | Page::Pool => return None,
     })
 }
 
@@ -33,6 +33,7 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::Org => view! { <admin::org::OrgPage /> }.into_any(),
         Page::Roles => view! { <admin::roles::RolesPage /> }.into_any(),
         Page::ApiKeys => view! { <admin::api_keys::ApiKeysPage /> }.into_any(),
+        Page::Pool => view! { <admin::pool::PoolRulesPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         Page::Customers | Page::NewCustomer | Page::Customer => return None,
     })

@@ -26,6 +26,7 @@ pub fn AdminFrame(title_key: &'static str, children: ChildrenFn) -> impl IntoVie
             ("/admin/org", "admin-org-title", "org"),
             ("/admin/roles", "admin-roles-title", "roles"),
             ("/admin/api-keys", "admin-api-keys-title", "api-keys"),
+            ("/admin/pool", "admin-pool-title", "pool"),
         ]
         .into_iter()
         .map(|(href, key, id)| {

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod org;
 mod org_units;
+pub mod pool;
 pub mod roles;
 mod user_form;
 pub mod users;
