@@ -72,6 +72,7 @@ use utoipa::{Modify, OpenApi};
         http::customers::owner_changes,
         http::customers::get_rules,
         http::customers::put_rules,
+        http::customers::transfer,
         http::contacts::list,
         http::contacts::create,
         http::contacts::get,

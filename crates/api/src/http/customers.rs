@@ -387,6 +387,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
+    .service(
+        web::resource("/customers/transfers")
+            .default_service(crate::http::allow("POST"))
+            .route(web::post().to(transfer)),
+    )
     // before /customers/{id}, which would take "duplicates" for an id
     .service(
         web::resource("/customers/duplicates")

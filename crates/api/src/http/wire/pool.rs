@@ -99,3 +99,45 @@ pub struct OwnerChangeOut {
 pub struct OwnerChangeList {
     pub data: Vec<OwnerChangeOut>,
 }
+
+/// Moving customers from one owner in one step: all of theirs that you may
+/// edit, or the ones listed; to another user or to the pool.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"from_owner_id": "0193a5c8-0000-7000-8000-000000000002", "to_owner_id": "0193a5c8-0000-7000-8000-000000000003", "reason": "陈东调往华南，客户交接给李明", "preview": true}))]
+pub struct TransferBody {
+    pub from_owner_id: String,
+    /// Only these of `from_owner_id`'s customers (1–10000); left out: all of
+    /// them that you may edit.
+    #[schema(max_items = 10000)]
+    pub customer_ids: Option<Vec<String>>,
+    /// The new owner; `null` or left out: the company pool.
+    pub to_owner_id: Option<String>,
+    /// Why: required, at most 500 characters; recorded on every customer.
+    #[schema(max_length = 500)]
+    pub reason: Option<String>,
+    /// `true`: say what would move, and move nothing.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+/// What a transfer moved, or would move.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"moved": 0, "would_move": 42, "skipped": 0, "sample": [{"id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "name": "上海华联超市有限公司"}], "preview": true}))]
+pub struct TransferOut {
+    /// Customers moved (0 in a preview).
+    pub moved: usize,
+    /// Customers the transfer takes (in a preview: would take).
+    pub would_move: usize,
+    /// Customers whose owner changed between reading and writing; not moved.
+    pub skipped: usize,
+    /// The first 20 of them, to check before confirming.
+    pub sample: Vec<CustomerName>,
+    pub preview: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerName {
+    pub id: String,
+    pub name: String,
+}

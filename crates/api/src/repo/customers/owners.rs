@@ -222,6 +222,62 @@ pub fn recycle(
     Ok(done)
 }
 
+/// Live customers of `from` that `cond` lets the caller edit, all or those
+/// in `ids`, in id order; at most `limit`.
+pub fn transferable(
+    c: &mut DbConnection,
+    from: &str,
+    ids: Option<&[String]>,
+    cond: crate::repo::access_sql::CustomerCondition,
+    limit: i64,
+) -> QueryResult<Vec<super::CustomerRecord>> {
+    let mut q = customers::table
+        .filter(customers::owner_id.eq(from.to_owned()))
+        .filter(customers::deleted_at.is_null())
+        .filter(cond)
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(customers::id.eq_any(ids.to_vec()));
+    }
+    let rows = q
+        .select(super::CustomerRow::as_select())
+        .order(customers::id)
+        .limit(limit)
+        .load(c)?;
+    super::records(c, rows)
+}
+
+/// The access facts each of `records` would have with `owner` (of `owner_team`)
+/// as its owner, in two queries however many there are.
+pub fn facts_with_owner(
+    c: &mut DbConnection,
+    records: &[super::CustomerRecord],
+    owner: Option<&str>,
+    owner_team: Option<&str>,
+) -> QueryResult<Vec<kehu_domain::access::RecordFacts>> {
+    use crate::db::schema::customer_collaborators as cc;
+    let ids: Vec<&String> = records.iter().map(|r| &r.row.id).collect();
+    let collaborators: Vec<(String, String)> = cc::table
+        .filter(cc::customer_id.eq_any(ids))
+        .select((cc::customer_id, cc::user_id))
+        .load(c)?;
+    Ok(records
+        .iter()
+        .map(|r| kehu_domain::access::RecordFacts {
+            owner_id: owner.map(str::to_owned),
+            owner_team_id: owner.and(owner_team).map(str::to_owned),
+            collaborator_ids: collaborators
+                .iter()
+                .filter(|(cid, _)| *cid == r.row.id)
+                .map(|(_, u)| u.clone())
+                .collect(),
+            region_id: r.row.region_id.clone(),
+            product_line_ids: r.product_line_ids.iter().cloned().collect(),
+            partner_id: r.row.partner_id.clone(),
+        })
+        .collect())
+}
+
 const POOL_RULES: &str = "pool_rules";
 
 /// The pool's rules: the administrators' if they set any, else the defaults.
