@@ -27,6 +27,7 @@ pub enum Page {
     Roles,
     ApiKeys,
     Pool,
+    Transfer,
     NotFound,
 }
 
@@ -45,6 +46,7 @@ impl Page {
             ["admin", "roles"] => Page::Roles,
             ["admin", "api-keys"] => Page::ApiKeys,
             ["admin", "pool"] => Page::Pool,
+            ["admin", "transfer"] => Page::Transfer,
             _ => Page::NotFound,
         })
     }

@@ -136,3 +136,18 @@ pool-cooldown = Days before a former owner may claim a customer again
 pool-recycle = Back to the pool when nothing happens
 pool-recycle-hint = Days without any change after which an owned customer of this stage returns to the pool. Empty: never.
 pool-rules-saved = The rules are saved and apply from now on.
+admin-transfer-title = Hand over customers
+transfer-hint = When someone leaves or changes territory, move their customers to a colleague or to the company pool in one step. Preview first: nothing moves until you confirm.
+transfer-from = From
+transfer-to = To
+transfer-reason = Why
+transfer-preview = Preview
+transfer-confirm = Move them
+transfer-would-move = { $count ->
+    [one] 1 customer will move:
+   *[other] { $count } customers will move:
+}
+transfer-moved = { $count ->
+    [one] 1 customer moved.
+   *[other] { $count } customers moved.
+}

@@ -87,3 +87,4 @@ pool-change-claim = Claimed
 pool-change-release = Released to the pool
 pool-change-assign = Assigned
 pool-change-recycle = Returned to the pool (no progress)
+pool-change-transfer = Handed over

@@ -84,3 +84,4 @@ pool-change-claim = 认领
 pool-change-release = 退回公海
 pool-change-assign = 分配
 pool-change-recycle = 自动退回公海（无进展）
+pool-change-transfer = 交接

@@ -84,3 +84,4 @@ pool-change-claim = 認領
 pool-change-release = 退回公海
 pool-change-assign = 分配
 pool-change-recycle = 自動退回公海（無進展）
+pool-change-transfer = 交接

@@ -27,6 +27,7 @@ pub fn AdminFrame(title_key: &'static str, children: ChildrenFn) -> impl IntoVie
             ("/admin/roles", "admin-roles-title", "roles"),
             ("/admin/api-keys", "admin-api-keys-title", "api-keys"),
             ("/admin/pool", "admin-pool-title", "pool"),
+            ("/admin/transfer", "admin-transfer-title", "transfer"),
         ]
         .into_iter()
         .map(|(href, key, id)| {

@@ -5,6 +5,7 @@ pub mod org;
 mod org_units;
 pub mod pool;
 pub mod roles;
+pub mod transfer;
 mod user_form;
 pub mod users;
 
