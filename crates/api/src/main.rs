@@ -95,7 +95,10 @@ fn seed(n: usize) -> i32 {
         kehu_api::db::migrate(&mut c)?;
         kehu_api::repo::roles::ensure_builtin(&mut c, kehu_api::db::now())
             .map_err(|e| e.to_string())?;
-        kehu_api::seed::run(&mut c, n)
+        let report = kehu_api::seed::run(&mut c, n)?;
+        // planners that still think the tables are empty choose full scans
+        kehu_api::db::analyze(&mut c).map_err(|e| e.to_string())?;
+        Ok(report)
     };
     match run() {
         Ok(r) => {
