@@ -47,14 +47,22 @@ fn fts_query(terms: &[String]) -> String {
 /// The condition for customers whose search text contains `q`.
 pub fn condition(backend: Backend, q: &str) -> Condition {
     let terms = search_terms(q);
+    let indexed = terms.iter().all(|t| t.chars().count() >= INDEXED_MIN_CHARS);
     let like = terms
         .iter()
         .map(|t| -> Condition {
-            Box::new(customers::search_text.like(like_pattern(t)).escape('\\'))
+            let pattern = like_pattern(t);
+            if indexed || backend == Backend::Sqlite {
+                Box::new(customers::search_text.like(pattern).escape('\\'))
+            } else {
+                // `search_text || ''` keeps PostgreSQL off the trigram index, which
+                // has nothing to look up for a term without a trigram and would
+                // read all of itself; a prepared (generic) plan cannot see that
+                Box::new(customers::search_text.concat("").like(pattern).escape('\\'))
+            }
         })
         .reduce(|a, b| Box::new(a.or(b)))
         .unwrap_or_else(|| Box::new(sql::<Bool>("1 = 1")));
-    let indexed = terms.iter().all(|t| t.chars().count() >= INDEXED_MIN_CHARS);
     if backend == Backend::Sqlite && indexed {
         let matching = sql::<Bool>(
             "customers.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ",
