@@ -62,7 +62,7 @@ fn main() {
     };
     let all = CustomerFilter::default();
     let list = |c: &mut DbConnection, s: &Subject, f: &CustomerFilter| {
-        customers::list(c, customer_condition(&read(s)), f, sort, None, 51).unwrap();
+        customers::list(c, &read(s), f, sort, None, 51).unwrap();
     };
     measure("list_rep", secs, &mut c, |c| list(c, &rep, &all));
     measure("list_admin", secs, &mut c, |c| list(c, &admin, &all));
@@ -76,8 +76,7 @@ fn main() {
         ..Default::default()
     };
     measure("search_rep", secs, &mut c, |c| list(c, &rep, &search));
-    let one =
-        customers::list(&mut c, customer_condition(&read(&rep)), &all, sort, None, 1).unwrap();
+    let one = customers::list(&mut c, &read(&rep), &all, sort, None, 1).unwrap();
     let id = one[0].row.id.clone();
     measure("get_rep", secs, &mut c, |c| {
         customers::get(c, &id, customer_condition(&read(&rep)), Liveness::Live)

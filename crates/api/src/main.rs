@@ -101,6 +101,8 @@ fn seed(n: usize) -> i32 {
             .map_err(|e| e.to_string())?
             > 0
         {}
+        // planners that still think the tables are empty choose full scans
+        kehu_api::db::analyze(&mut c).map_err(|e| e.to_string())?;
         Ok(report)
     };
     match run() {

@@ -43,6 +43,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
     .map_err(|e| e.to_string())??;
     let state = web::Data::new(AppState {
         jwt: tokens::Jwt::new(secret.as_bytes(), settings.access_token_ttl_secs),
+        principals: Default::default(),
         hashing: tokio::sync::Semaphore::new(settings.max_concurrent_hashes.max(1)),
         limiter: (settings.rate_limit_per_sec > 0.0).then(|| {
             limits::RateLimiter::new(limits::Rate {
@@ -55,6 +56,18 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
     });
     refresh_duplicate_keys_in_background(state.pool.clone());
     recycle_pool_periodically(state.pool.clone());
+    // SQLite's statistics drift as data grows; `PRAGMA optimize` refreshes what needs it.
+    let pool = state.pool.clone();
+    actix_web::rt::spawn(async move {
+        let mut hourly = actix_web::rt::time::interval(std::time::Duration::from_secs(3600));
+        hourly.tick().await; // the first tick is at once; connections optimize when opened
+        loop {
+            hourly.tick().await;
+            if let Err(e) = db::run(&pool, |c| db::optimize(c).map_err(Into::into)).await {
+                tracing::warn!(error = ?e, "PRAGMA optimize failed");
+            }
+        }
+    });
     let listener = std::net::TcpListener::bind(settings.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -260,6 +260,24 @@ pub fn search_text(name: &str, phones: &[Phone], emails: &[Email]) -> String {
     search_key(&refs)
 }
 
+/// What a search query looks for, lower-cased: the text as typed and, when it
+/// looks like a phone number written with spaces or signs ("138 0013 8000"),
+/// also its digits alone, so it finds "+86 13800138000". A record matches
+/// when its search text contains any of them.
+pub fn search_terms(q: &str) -> Vec<String> {
+    let text: String = q.chars().flat_map(char::to_lowercase).collect();
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let looks_like_phone = digits.len() >= 3
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if looks_like_phone && digits != text {
+        vec![text, digits]
+    } else {
+        vec![text]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +377,16 @@ mod tests {
                 prop_assert!(k.chars().skip(1).all(|c| c.is_ascii_digit()));
             }
         }
+    }
+
+    #[test]
+    fn search_terms_add_the_digits_of_a_phone_number() {
+        assert_eq!(
+            search_terms("138 0013"),
+            vec!["138 0013".to_owned(), "1380013".to_owned()]
+        );
+        assert_eq!(search_terms("13800138000"), vec!["13800138000".to_owned()]);
+        assert_eq!(search_terms("ACME 12"), vec!["acme 12".to_owned()]);
+        assert_eq!(search_terms("科技"), vec!["科技".to_owned()]);
     }
 }

@@ -1,5 +1,6 @@
 //! Signing in: passwords, tokens, API keys, and who the caller is.
 
+pub mod cache;
 pub mod password;
 pub mod principal;
 pub mod tokens;

@@ -15,8 +15,9 @@ pub enum Via {
     ApiKey { id: String },
 }
 
-/// An authenticated caller. Loaded from the database on every request, so a
-/// deactivated user or a revoked key stops working at once.
+/// An authenticated caller. Cached per API node only while the database's
+/// access epoch is unchanged (see `auth::cache`), so a deactivated user or a
+/// revoked key stops working at once, on every node.
 #[derive(Debug, Clone)]
 pub struct Auth {
     pub subject: Subject,
@@ -66,6 +67,24 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_owned())
 }
 
+/// The active user, from the cache when it was loaded under `epoch`.
+fn cached_load(
+    c: &mut crate::db::DbConnection,
+    state: &AppState,
+    epoch: i64,
+    user_id: &str,
+    via: Via,
+) -> Result<Option<Auth>, ApiError> {
+    if let Some(a) = state.principals.user(epoch, user_id, via.clone()) {
+        return Ok(Some(a));
+    }
+    let loaded = repo::principal::load(c, user_id, via)?;
+    if let Some(a) = &loaded {
+        state.principals.put_user(epoch, a);
+    }
+    Ok(loaded)
+}
+
 impl FromRequest for Auth {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -80,23 +99,39 @@ impl FromRequest for Auth {
                 || ApiError::unauthorized("The token is invalid or has expired; sign in again.");
             if token.starts_with(crate::auth::tokens::API_KEY_PREFIX) {
                 let hash = crate::auth::tokens::digest(&token);
-                crate::db::run(&state.pool, move |c| {
-                    let (key_id, user_id) = repo::api_keys::authenticate(
-                        c,
-                        &hash,
-                        crate::db::now(),
-                    )?
-                    .ok_or_else(|| {
-                        ApiError::unauthorized("The API key is invalid, revoked or expired.")
-                    })?;
-                    repo::principal::load(c, &user_id, Via::ApiKey { id: key_id })?
+                crate::db::run(&state.pool.clone(), move |c| {
+                    let refused =
+                        || ApiError::unauthorized("The API key is invalid, revoked or expired.");
+                    let now = crate::db::now();
+                    let epoch = repo::principal::epoch(c)?;
+                    let key = match state.principals.key(epoch, &hash) {
+                        Some(k) if k.expired(now) => return Err(refused()),
+                        Some(k) => k,
+                        None => {
+                            let k =
+                                repo::api_keys::find_active(c, &hash, now)?.ok_or_else(refused)?;
+                            state.principals.put_key(epoch, &hash, &k);
+                            k
+                        }
+                    };
+                    if key.due_for_touch(now) {
+                        repo::api_keys::touch(c, &key.id, now)?;
+                        let touched = repo::api_keys::ActiveKey {
+                            last_used_at: Some(now),
+                            ..key.clone()
+                        };
+                        state.principals.put_key(epoch, &hash, &touched);
+                    }
+                    let via = Via::ApiKey { id: key.id };
+                    cached_load(c, &state, epoch, &key.user_id, via)?
                         .ok_or_else(|| ApiError::unauthorized("The API key's user is deactivated."))
                 })
                 .await
             } else {
                 let user_id = state.jwt.verify(&token).ok_or_else(expired)?;
-                crate::db::run(&state.pool, move |c| {
-                    repo::principal::load(c, &user_id, Via::Session)?.ok_or_else(expired)
+                crate::db::run(&state.pool.clone(), move |c| {
+                    let epoch = repo::principal::epoch(c)?;
+                    cached_load(c, &state, epoch, &user_id, Via::Session)?.ok_or_else(expired)
                 })
                 .await
             }

@@ -1,5 +1,6 @@
 //! One diesel code path over SQLite and PostgreSQL.
 
+pub mod explain;
 pub mod schema;
 
 use crate::error::ApiError;
@@ -28,6 +29,15 @@ const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/po
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+            DbConnection::Pg(_) => Backend::Postgres,
+        }
+    }
 }
 
 /// Where the database is, parsed from `DATABASE_URL`.
@@ -81,9 +91,12 @@ impl ManageConnection for Manager {
                 let mut c =
                     SqliteConnection::establish(&self.0.target).map_err(Error::ConnectionError)?;
                 // Every pooled connection needs these; they are per connection in SQLite.
+                // `optimize = 0x10002` is SQLite's advice for long-lived connections:
+                // analyze at open what has no or stale statistics (bounded work).
                 c.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA optimize = 0x10002;",
                 )
                 .map_err(Error::QueryError)?;
                 Ok(DbConnection::Sqlite(c))
@@ -201,6 +214,21 @@ where
             AnsiTransactionManager::rollback_transaction(inner).map_err(E::from)?;
             Err(e)
         }
+    }
+}
+
+/// Refreshes the planner's statistics; after a bulk load (`kehu seed`) the
+/// planners would otherwise plan for empty tables.
+pub fn analyze(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
+    conn.batch_execute("ANALYZE")
+}
+
+/// Lets SQLite refresh statistics that have drifted (cheap when nothing has);
+/// PostgreSQL's autovacuum does this by itself.
+pub fn optimize(conn: &mut DbConnection) -> Result<(), diesel::result::Error> {
+    match conn {
+        DbConnection::Sqlite(c) => c.batch_execute("PRAGMA optimize"),
+        DbConnection::Pg(_) => Ok(()),
     }
 }
 

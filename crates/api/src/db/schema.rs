@@ -8,6 +8,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// One row: the version of users, roles, grants, org trees and API keys (see auth::cache).
+    access_epoch (id) {
+        id -> Integer,
+        epoch -> BigInt,
+    }
+}
+
+diesel::table! {
     org_units (id) {
         id -> Text,
         kind -> Text,
@@ -250,6 +258,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    access_epoch,
     settings,
     org_units,
     users,

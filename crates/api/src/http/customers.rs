@@ -33,6 +33,10 @@ impl Scoped {
     pub fn cond(&self) -> CustomerCondition {
         customer_condition(&self.0)
     }
+
+    pub fn predicate(&self) -> &Predicate {
+        &self.0
+    }
 }
 
 mod duplicates;

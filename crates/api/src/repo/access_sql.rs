@@ -5,8 +5,9 @@
 
 use crate::db::Db;
 use crate::db::schema::{customer_collaborators, customer_product_lines, customers, users};
-use diesel::dsl::{exists, not, sql};
+use diesel::dsl::{case_when, exists, not, sql};
 use diesel::expression::BoxableExpression;
+use diesel::expression::IntoSql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use kehu_domain::access::Predicate;
@@ -16,6 +17,28 @@ pub type CustomerCondition =
 
 fn constant(v: bool) -> CustomerCondition {
     Box::new(sql::<Nullable<Bool>>(if v { "1 = 1" } else { "1 = 0" }))
+}
+
+/// The alternatives of a scope: the top-level OR taken apart (nested ORs
+/// flattened), so that each can be read from an index of its own ("owner is
+/// me" from the owner index, "I collaborate" from the collaborators') instead
+/// of one OR that no index serves. An empty list means nothing is allowed.
+pub fn branches(p: &Predicate) -> Vec<Predicate> {
+    match p {
+        Predicate::False => Vec::new(),
+        Predicate::Or(ps) => ps.iter().flat_map(branches).collect(),
+        other => vec![other.clone()],
+    }
+}
+
+/// The rows `p` does not allow, with NULL (an unknown owner, say) counted as
+/// not allowed: `CASE WHEN p THEN FALSE ELSE TRUE END`.
+pub fn not_in(p: &Predicate) -> CustomerCondition {
+    Box::new(
+        case_when(customer_condition(p), false.into_sql::<Bool>())
+            .otherwise(true.into_sql::<Bool>())
+            .nullable(),
+    )
 }
 
 pub fn customer_condition(p: &Predicate) -> CustomerCondition {

@@ -85,33 +85,66 @@ pub fn revoke_all_for_user(
     .execute(c)
 }
 
-/// The key id and user id of a usable key: not revoked, not expired, its user active.
-pub fn authenticate(
+/// A usable key, as the caller cache keeps it.
+#[derive(Debug, Clone)]
+pub struct ActiveKey {
+    pub id: String,
+    pub user_id: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+impl ActiveKey {
+    pub fn expired(&self, now: NaiveDateTime) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+
+    /// Recording every use would turn each read into a write; a minute's precision is enough.
+    pub fn due_for_touch(&self, now: NaiveDateTime) -> bool {
+        self.last_used_at
+            .is_none_or(|t| (now - t).num_seconds() >= 60)
+    }
+}
+
+/// The key with this hash if it is usable: not revoked, not expired, its user active.
+pub fn find_active(
     c: &mut DbConnection,
     key_hash: &str,
     now: NaiveDateTime,
-) -> QueryResult<Option<(String, String)>> {
-    let row: Option<(String, String, Option<NaiveDateTime>)> = api_keys::table
-        .inner_join(users::table.on(users::id.eq(api_keys::user_id)))
-        .filter(api_keys::key_hash.eq(key_hash))
-        .filter(api_keys::revoked_at.is_null())
-        .filter(users::is_active.eq(true))
-        .filter(
-            api_keys::expires_at
-                .is_null()
-                .or(api_keys::expires_at.gt(now)),
-        )
-        .select((api_keys::id, api_keys::user_id, api_keys::last_used_at))
-        .first(c)
-        .optional()?;
-    let Some((id, user_id, last_used)) = row else {
-        return Ok(None);
-    };
-    // Recording every use would turn each read into a write; a minute's precision is enough.
-    if last_used.is_none_or(|t| (now - t).num_seconds() >= 60) {
-        diesel::update(api_keys::table.filter(api_keys::id.eq(&id)))
-            .set(api_keys::last_used_at.eq(now))
-            .execute(c)?;
-    }
-    Ok(Some((id, user_id)))
+) -> QueryResult<Option<ActiveKey>> {
+    let row: Option<(String, String, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+        api_keys::table
+            .inner_join(users::table.on(users::id.eq(api_keys::user_id)))
+            .filter(api_keys::key_hash.eq(key_hash))
+            .filter(api_keys::revoked_at.is_null())
+            .filter(users::is_active.eq(true))
+            .filter(
+                api_keys::expires_at
+                    .is_null()
+                    .or(api_keys::expires_at.gt(now)),
+            )
+            .select((
+                api_keys::id,
+                api_keys::user_id,
+                api_keys::expires_at,
+                api_keys::last_used_at,
+            ))
+            .first(c)
+            .optional()?;
+    Ok(
+        row.map(|(id, user_id, expires_at, last_used_at)| ActiveKey {
+            id,
+            user_id,
+            expires_at,
+            last_used_at,
+        }),
+    )
+}
+
+/// Records that the key was used now.
+pub fn touch(c: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(api_keys::table.filter(api_keys::id.eq(id)))
+        .set(api_keys::last_used_at.eq(now))
+        .execute(c)
+        .map(drop)
 }

@@ -61,18 +61,13 @@ fn liveness(
     }
 }
 
-/// Contacts of one customer, which the caller must already have been shown to see.
-pub fn list_for_customer(
-    c: &mut DbConnection,
+/// The query of [`list_for_customer`], once the customer is known to be visible.
+pub fn list_query(
     customer_id: &str,
-    cond: CustomerCondition,
     deleted: bool,
     after: Option<(String, String)>,
     limit: i64,
-) -> QueryResult<Vec<ContactRow>> {
-    if !super::customers::exists_visible(c, customer_id, cond)? {
-        return Ok(Vec::new());
-    }
+) -> contacts::BoxedQuery<'static, Db> {
     let mut q = liveness(
         contacts::table
             .filter(contacts::customer_id.eq(customer_id.to_owned()))
@@ -86,9 +81,23 @@ pub fn list_for_customer(
                 .or(contacts::name.eq(name).and(contacts::id.gt(id))),
         );
     }
-    q.select(ContactRow::as_select())
-        .order((contacts::name, contacts::id))
-        .limit(limit)
+    q.order((contacts::name, contacts::id)).limit(limit)
+}
+
+/// Contacts of one customer, which the caller must already have been shown to see.
+pub fn list_for_customer(
+    c: &mut DbConnection,
+    customer_id: &str,
+    cond: CustomerCondition,
+    deleted: bool,
+    after: Option<(String, String)>,
+    limit: i64,
+) -> QueryResult<Vec<ContactRow>> {
+    if !super::customers::exists_visible(c, customer_id, cond)? {
+        return Ok(Vec::new());
+    }
+    list_query(customer_id, deleted, after, limit)
+        .select(ContactRow::as_select())
         .load(c)
 }
 

@@ -15,9 +15,14 @@ use kehu_domain::text::{Email, Phone, Tag};
 pub mod dedup;
 mod list;
 pub mod owners;
+pub mod search;
 pub mod stages;
 mod write;
-pub use list::{After, CursorValue, CustomerFilter, OwnerFilter, Sort, SortKey, count, list};
+pub use list::{
+    After, CursorValue, CustomerFilter, OwnerFilter, Sort, SortKey, count, count_queries, list,
+    list_queries,
+};
+pub use search::like_pattern;
 pub use write::{WriteOutcome, add_collaborator, insert, set_deleted, update};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -51,20 +56,6 @@ pub struct CustomerRow {
 pub struct CustomerRecord {
     pub row: CustomerRow,
     pub product_line_ids: Vec<String>,
-}
-
-/// A LIKE pattern matching `q` anywhere, with LIKE's wildcards taken literally.
-pub fn like_pattern(q: &str) -> String {
-    let mut p = String::with_capacity(q.len() + 2);
-    p.push('%');
-    for ch in q.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(ch);
-    }
-    p.push('%');
-    p
 }
 
 impl CustomerRecord {
@@ -172,7 +163,11 @@ pub enum Liveness {
     Deleted,
 }
 
-fn visible(cond: CustomerCondition, id: &str, l: Liveness) -> customers::BoxedQuery<'static, Db> {
+pub fn visible(
+    cond: CustomerCondition,
+    id: &str,
+    l: Liveness,
+) -> customers::BoxedQuery<'static, Db> {
     let q = customers::table
         .filter(customers::id.eq(id.to_owned()))
         .filter(cond)

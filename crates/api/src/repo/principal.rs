@@ -3,13 +3,21 @@
 use crate::auth::principal::{Auth, Via};
 use crate::db::DbConnection;
 use crate::db::schema::{
-    org_units, role_grants, user_product_lines, user_regions, user_roles, users,
+    access_epoch, org_units, role_grants, user_product_lines, user_regions, user_roles, users,
 };
 use crate::error::ApiError;
 use diesel::prelude::*;
 use kehu_domain::access::{Action, Grants, Resource, RoleGrants, Scope, Subject};
 use kehu_domain::org::with_descendants;
 use std::collections::BTreeMap;
+
+/// The current access epoch (see `auth::cache`).
+pub fn epoch(c: &mut DbConnection) -> QueryResult<i64> {
+    access_epoch::table
+        .filter(access_epoch::id.eq(1))
+        .select(access_epoch::epoch)
+        .first(c)
+}
 
 /// Parent links of all org units of one kind.
 pub fn tree(c: &mut DbConnection, kind: &str) -> QueryResult<BTreeMap<String, Option<String>>> {

@@ -5,6 +5,7 @@ use crate::helpers::TestDb;
 use diesel::prelude::*;
 use kehu_api::db::schema::customers;
 use kehu_api::db::{Backend, DbConnection};
+use kehu_api::repo::customers::{After, CursorValue, CustomerFilter, Sort, SortKey};
 use kehu_api::repo::{self, access_sql::customer_condition, org::UnitKind, users::UserValues};
 use kehu_domain::access::{self, Action, RecordFacts, Resource, RoleGrants, Scope};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
@@ -234,6 +235,40 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
                 i,
                 action,
                 w.users[i]
+            );
+            // the list and the count, which read each scope branch on its own,
+            // agree with the single condition, page by page
+            let whole: Vec<String> = customers::table
+                .filter(customer_condition(&pred))
+                .filter(customers::deleted_at.is_null())
+                .order((customers::updated_at.desc(), customers::id.desc()))
+                .select(customers::id)
+                .load(c)
+                .unwrap();
+            let all = CustomerFilter::default();
+            let sort = Sort {
+                key: SortKey::UpdatedAt,
+                desc: true,
+            };
+            let mut paged: Vec<String> = Vec::new();
+            let mut after: Option<After> = None;
+            loop {
+                let page = repo::customers::list(c, &pred, &all, sort, after.as_ref(), 3).unwrap();
+                let Some(last) = page.last() else { break };
+                after = Some(After {
+                    value: CursorValue::Time(last.row.updated_at),
+                    id: last.row.id.clone(),
+                });
+                paged.extend(page.iter().map(|r| r.row.id.clone()));
+            }
+            prop_assert_eq!(&paged, &whole, "list of user {} {:?}", i, action);
+            let counted = repo::customers::count(c, &pred, &all).unwrap();
+            prop_assert_eq!(
+                counted as usize,
+                whole.len(),
+                "count of user {} {:?}",
+                i,
+                action
             );
         }
     }

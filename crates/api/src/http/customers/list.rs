@@ -178,9 +178,16 @@ pub async fn list(
                     .collect(),
             );
         }
-        let rows = store::list(c, scoped.cond(), &filter, sort, after.as_ref(), limit + 1)?;
+        let rows = store::list(
+            c,
+            scoped.predicate(),
+            &filter,
+            sort,
+            after.as_ref(),
+            limit + 1,
+        )?;
         let total = if include_total {
-            Some(store::count(c, scoped.cond(), &filter)?)
+            Some(store::count(c, scoped.predicate(), &filter)?)
         } else {
             None
         };

@@ -1,11 +1,12 @@
 //! Listing customers: filters, search, sort and keyset paging.
 
-use super::{CustomerRecord, CustomerRow, like_pattern, records};
+use super::{CustomerRecord, CustomerRow, records, search};
 use crate::db::schema::{customer_tags, customers};
-use crate::db::{Db, DbConnection};
-use crate::repo::access_sql::CustomerCondition;
+use crate::db::{Backend, Db, DbConnection};
+use crate::repo::access_sql::{self as scope, CustomerCondition, customer_condition};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use kehu_domain::access::Predicate;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnerFilter {
@@ -56,7 +57,11 @@ pub struct After {
     pub id: String,
 }
 
-fn filtered(cond: CustomerCondition, f: &CustomerFilter) -> customers::BoxedQuery<'static, Db> {
+fn filtered(
+    backend: Backend,
+    cond: CustomerCondition,
+    f: &CustomerFilter,
+) -> customers::BoxedQuery<'static, Db> {
     let mut q = customers::table.filter(cond).into_boxed();
     q = if f.deleted {
         q.filter(customers::deleted_at.is_not_null())
@@ -93,24 +98,7 @@ fn filtered(cond: CustomerCondition, f: &CustomerFilter) -> customers::BoxedQuer
         q = q.filter(customers::updated_at.ge(s));
     }
     if let Some(text) = &f.q {
-        // "138 0013 8000" should find "+86 13800138000": also match the digits alone.
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let looks_like_phone = digits.len() >= 3
-            && text
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        if looks_like_phone && digits != *text {
-            q = q.filter(
-                customers::search_text
-                    .like(like_pattern(text))
-                    .escape('\\')
-                    .or(customers::search_text
-                        .like(like_pattern(&digits))
-                        .escape('\\')),
-            );
-        } else {
-            q = q.filter(customers::search_text.like(like_pattern(text)).escape('\\'));
-        }
+        q = q.filter(search::condition(backend, text));
     }
     q
 }
@@ -131,47 +119,113 @@ macro_rules! keyset {
     };
 }
 
+/// The queries of one page: one per branch of the caller's scope (see
+/// [`scope::branches`]), each with every filter, the cursor, the order and the
+/// limit, so that each is read in order from an index of its own.
+pub fn list_queries(
+    backend: Backend,
+    scope: &Predicate,
+    f: &CustomerFilter,
+    sort: Sort,
+    after: Option<&After>,
+    limit: i64,
+) -> Vec<customers::BoxedQuery<'static, Db>> {
+    scope::branches(scope)
+        .iter()
+        .map(|branch| {
+            let mut q = filtered(backend, customer_condition(branch), f);
+            if let Some(a) = after {
+                let id = a.id.clone();
+                q = match (&a.value, sort.key) {
+                    (CursorValue::Time(t), SortKey::UpdatedAt) => {
+                        keyset!(q, customers::updated_at, *t, id, sort.desc)
+                    }
+                    (CursorValue::Time(t), SortKey::CreatedAt) => {
+                        keyset!(q, customers::created_at, *t, id, sort.desc)
+                    }
+                    (CursorValue::Text(s), SortKey::Name) => {
+                        keyset!(q, customers::name, s.clone(), id, sort.desc)
+                    }
+                    // the HTTP layer only builds matching pairs
+                    _ => q,
+                };
+            }
+            q = match (sort.key, sort.desc) {
+                (SortKey::UpdatedAt, true) => {
+                    q.order((customers::updated_at.desc(), customers::id.desc()))
+                }
+                (SortKey::UpdatedAt, false) => {
+                    q.order((customers::updated_at.asc(), customers::id.asc()))
+                }
+                (SortKey::CreatedAt, true) => {
+                    q.order((customers::created_at.desc(), customers::id.desc()))
+                }
+                (SortKey::CreatedAt, false) => {
+                    q.order((customers::created_at.asc(), customers::id.asc()))
+                }
+                (SortKey::Name, true) => q.order((customers::name.desc(), customers::id.desc())),
+                (SortKey::Name, false) => q.order((customers::name.asc(), customers::id.asc())),
+            };
+            q.limit(limit)
+        })
+        .collect()
+}
+
+/// One page of the customers `scope` allows and `f` selects, in `sort` order after `after`.
+///
+/// Each scope branch yields at most `limit` rows in order; the page is the
+/// first `limit` of their merge, without the rows two branches share.
 pub fn list(
     c: &mut DbConnection,
-    cond: CustomerCondition,
+    scope: &Predicate,
     f: &CustomerFilter,
     sort: Sort,
     after: Option<&After>,
     limit: i64,
 ) -> QueryResult<Vec<CustomerRecord>> {
-    let mut q = filtered(cond, f);
-    if let Some(a) = after {
-        let id = a.id.clone();
-        q = match (&a.value, sort.key) {
-            (CursorValue::Time(t), SortKey::UpdatedAt) => {
-                keyset!(q, customers::updated_at, *t, id, sort.desc)
-            }
-            (CursorValue::Time(t), SortKey::CreatedAt) => {
-                keyset!(q, customers::created_at, *t, id, sort.desc)
-            }
-            (CursorValue::Text(s), SortKey::Name) => {
-                keyset!(q, customers::name, s.clone(), id, sort.desc)
-            }
-            // the HTTP layer only builds matching pairs
-            _ => q,
-        };
+    let mut rows: Vec<CustomerRow> = Vec::new();
+    for q in list_queries(c.backend(), scope, f, sort, after, limit) {
+        rows.extend(q.select(CustomerRow::as_select()).load::<CustomerRow>(c)?);
     }
-    q = match (sort.key, sort.desc) {
-        (SortKey::UpdatedAt, true) => q.order((customers::updated_at.desc(), customers::id.desc())),
-        (SortKey::UpdatedAt, false) => q.order((customers::updated_at.asc(), customers::id.asc())),
-        (SortKey::CreatedAt, true) => q.order((customers::created_at.desc(), customers::id.desc())),
-        (SortKey::CreatedAt, false) => q.order((customers::created_at.asc(), customers::id.asc())),
-        (SortKey::Name, true) => q.order((customers::name.desc(), customers::id.desc())),
-        (SortKey::Name, false) => q.order((customers::name.asc(), customers::id.asc())),
-    };
-    let rows: Vec<CustomerRow> = q.select(CustomerRow::as_select()).limit(limit).load(c)?;
+    rows.sort_by(|a, b| {
+        let o = match sort.key {
+            SortKey::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+            SortKey::CreatedAt => a.created_at.cmp(&b.created_at),
+            SortKey::Name => a.name.cmp(&b.name),
+        }
+        .then_with(|| a.id.cmp(&b.id));
+        if sort.desc { o.reverse() } else { o }
+    });
+    rows.dedup_by(|a, b| a.id == b.id);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
     records(c, rows)
 }
 
-pub fn count(
-    c: &mut DbConnection,
-    cond: CustomerCondition,
+/// The queries whose counts add up to the number of customers `scope`
+/// allows and `f` selects: branch i counts the rows of branch i that no
+/// earlier branch has, so no row is counted twice and each count starts
+/// from its branch's index.
+pub fn count_queries(
+    backend: Backend,
+    scope: &Predicate,
     f: &CustomerFilter,
-) -> QueryResult<i64> {
-    filtered(cond, f).count().get_result(c)
+) -> Vec<customers::BoxedQuery<'static, Db>> {
+    let branches = scope::branches(scope);
+    (0..branches.len())
+        .map(|i| {
+            let earlier = branches[..i].iter().map(scope::not_in);
+            let cond = earlier.fold(customer_condition(&branches[i]), |a, b| {
+                Box::new(a.and(b)) as CustomerCondition
+            });
+            filtered(backend, cond, f)
+        })
+        .collect()
+}
+
+pub fn count(c: &mut DbConnection, scope: &Predicate, f: &CustomerFilter) -> QueryResult<i64> {
+    let mut n = 0;
+    for q in count_queries(c.backend(), scope, f) {
+        n += q.count().get_result::<i64>(c)?;
+    }
+    Ok(n)
 }

@@ -51,6 +51,16 @@ pub fn record(
         .map(drop)
 }
 
+/// The query of [`list`].
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn list_query(customer_id: String, limit: i64) -> _ {
+    csc::table
+        .left_join(users::table.on(users::id.nullable().eq(csc::changed_by)))
+        .filter(csc::customer_id.eq(customer_id))
+        .order((csc::changed_at.desc(), csc::id.desc()))
+        .limit(limit)
+}
+
 /// The newest `limit` changes of one customer, newest first. The caller has
 /// already checked that the customer is within their scope.
 pub fn list(
@@ -58,11 +68,7 @@ pub fn list(
     customer_id: &str,
     limit: i64,
 ) -> QueryResult<Vec<StageChangeRow>> {
-    csc::table
-        .left_join(users::table.on(users::id.nullable().eq(csc::changed_by)))
-        .filter(csc::customer_id.eq(customer_id))
-        .order((csc::changed_at.desc(), csc::id.desc()))
-        .limit(limit)
+    list_query(customer_id.to_owned(), limit)
         .select((
             csc::id,
             csc::from_stage,

@@ -1,0 +1,10 @@
+DROP TRIGGER users_access_epoch ON users;
+DROP TRIGGER user_roles_access_epoch ON user_roles;
+DROP TRIGGER user_regions_access_epoch ON user_regions;
+DROP TRIGGER user_product_lines_access_epoch ON user_product_lines;
+DROP TRIGGER roles_access_epoch ON roles;
+DROP TRIGGER role_grants_access_epoch ON role_grants;
+DROP TRIGGER org_units_access_epoch ON org_units;
+DROP TRIGGER api_keys_access_epoch ON api_keys;
+DROP FUNCTION bump_access_epoch();
+DROP TABLE access_epoch;
