@@ -27,6 +27,8 @@ pub struct ContactQuery {
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
     /// List deleted contacts instead.
     pub deleted: Option<bool>,
@@ -36,6 +38,44 @@ fn respond(status: StatusCode, r: ContactRow) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(etag(r.version))
         .json(ContactOut::from(r))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AllContactsQuery {
+    /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
+    pub cursor: Option<String>,
+}
+
+/// List the contacts of every customer the caller may see, newest first.
+/// A page may hold fewer than `limit` contacts while more follow: continue
+/// with `next_cursor` until it is null.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(AllContactsQuery),
+    responses((status = 200, description = "A page of contacts", body = ContactPage)))]
+pub async fn list_all(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<AllContactsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let limit = Limit::parse(q.limit)?.get() as i64;
+    let before = super::extract::non_empty(q.cursor)
+        .map(|c| cursor::decode_text(&c, "-id"))
+        .transpose()?;
+    let read = Scoped::new(&auth, Action::Read);
+    let (rows, last) = db::run(&state.pool, move |c| {
+        Ok::<_, ApiError>(store::list_visible(c, || read.cond(), before, limit)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ContactPage {
+        data: rows.into_iter().map(Into::into).collect(),
+        next_cursor: last.map(|id| cursor::encode_text("-id", &id)),
+    }))
 }
 
 /// List a customer's contacts, by name.
@@ -259,6 +299,11 @@ pub async fn restore(
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/contacts")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(list_all)),
+    )
+    .service(
         web::resource("/customers/{id}/contacts")
             .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
