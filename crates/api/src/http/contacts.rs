@@ -252,7 +252,12 @@ async fn set_deleted(
     to_trash: bool,
 ) -> Result<ContactRow, ApiError> {
     db::run(&state.pool, move |c| {
-        let cur = visible(c, &auth, &kid, !to_trash)?;
+        let cur = match visible(c, &auth, &kid, !to_trash) {
+            Err(_) if !to_trash && visible(c, &auth, &kid, false).is_ok() => {
+                return Err(ApiError::conflict("This contact is not deleted."));
+            }
+            found => found?,
+        };
         load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;
         let upd = Scoped::new(&auth, Action::Update);
         match store::set_deleted(c, &kid, to_trash, || upd.cond(), auth.user_id(), db::now())? {
@@ -285,7 +290,8 @@ pub async fn delete(
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/restore", tag = "contacts", params(("id" = String, Path)),
     responses(
         (status = 200, description = "Restored", body = ContactOut, headers(("ETag" = String, description = "Version"))),
-        (status = 404, description = "Not deleted, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deleted contact within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contact is not deleted", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     state: web::Data<AppState>,

@@ -91,6 +91,13 @@ async fn contacts_live_and_die_with_their_customer_scope(app: TestApp) {
         .send(Method::POST, &format!("{path}/restore"), None, &[])
         .await;
     assert_eq!(back.status, 200, "{}", back.text);
+    rep.send(Method::POST, &format!("{path}/restore"), None, &[])
+        .await
+        .problem(409);
+    other
+        .send(Method::POST, &format!("{path}/restore"), None, &[])
+        .await
+        .problem(404);
 
     // when the customer goes to the trash its contacts go out of reach too
     admin.delete(&format!("/api/v1/customers/{cid}")).await;
