@@ -1,20 +1,18 @@
-//! `kehu seed`: a deterministic, realistic organisation of any size, written
-//! in batches through the concrete connection of each backend (multi-row
-//! inserts do not go through the multi-backend connection), for benchmarks
-//! and for trying Kehu with years of data.
+//! `kehu seed`: a deterministic, realistic organisation of any size, for
+//! benchmarks and for trying Kehu with years of data. The organisation goes
+//! through the repositories; customers and contacts (`rows`) are bulk-loaded
+//! through the concrete connection of each backend (`bulk`): COPY on
+//! PostgreSQL, one transaction of prepared inserts without secondary indexes
+//! on SQLite.
+
+mod bulk;
+mod rows;
 
 use crate::auth::password;
-use crate::db::schema::{contacts, customer_product_lines, customer_tags, customers};
 use crate::db::{self, DbConnection};
-use crate::demo::{self, Rng};
+use crate::demo;
 use crate::repo::{self, org::UnitKind, users::UserValues};
-use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
-use kehu_domain::text::search_key;
 use std::time::Instant;
-
-/// Rows per INSERT: under both backends' limits on bound parameters.
-const BATCH: usize = 1000;
 
 pub struct Report {
     pub customers: usize,
@@ -28,23 +26,14 @@ impl Report {
     }
 }
 
-macro_rules! insert_batch {
-    ($c:expr, $table:expr, $rows:expr) => {
-        match $c {
-            DbConnection::Sqlite(inner) => diesel::insert_into($table).values($rows).execute(inner),
-            DbConnection::Pg(inner) => diesel::insert_into($table).values($rows).execute(inner),
-        }
-    };
-}
-
-struct People {
+pub(crate) struct People {
     /// (user id, team id, region id)
-    reps: Vec<(String, String, String)>,
+    pub(crate) reps: Vec<(String, String, String)>,
     /// (user id, partner id)
-    dealers: Vec<(String, String)>,
-    leaves: Vec<String>,
-    product_lines: Vec<String>,
-    admin: String,
+    pub(crate) dealers: Vec<(String, String)>,
+    pub(crate) leaves: Vec<String>,
+    pub(crate) product_lines: Vec<String>,
+    pub(crate) admin: String,
 }
 
 fn organisation(c: &mut DbConnection, hash: &str, reps_wanted: usize) -> Result<People, String> {
@@ -158,150 +147,28 @@ pub fn run(c: &mut DbConnection, n: usize) -> Result<Report, String> {
         organisation(c, &hash, (n / 5_000).max(7)).map_err(diesel_err)
     })
     .map_err(|e| e.to_string())?;
-    let mut rng = Rng(0x5eed_0000_0000_0042);
-    let now = db::now();
-    let mut written_contacts = 0usize;
-    let mut done = 0usize;
-    while done < n {
-        let size = BATCH.min(n - done);
-        let mut cust = Vec::with_capacity(size);
-        let mut tags = Vec::new();
-        let mut lines = Vec::new();
-        let mut people_rows = Vec::new();
-        for i in done..done + size {
-            let id = db::new_id();
-            let (owner, team, region, partner) = match rng.below(10) {
-                0..=5 => {
-                    let (u, t, r) = &people.reps[rng.below(people.reps.len() as u64) as usize];
-                    (Some(u.clone()), Some(t.clone()), r.clone(), None)
-                }
-                6 => {
-                    let (u, p) = &people.dealers[rng.below(people.dealers.len() as u64) as usize];
-                    (
-                        Some(u.clone()),
-                        None,
-                        rng.pick(&people.leaves).clone(),
-                        Some(p.clone()),
-                    )
-                }
-                _ => (None, None, rng.pick(&people.leaves).clone(), None),
-            };
-            let english = rng.below(4) == 0;
-            let name = if english {
-                format!(
-                    "{} {} {} {i}",
-                    rng.pick(demo::EN_CORE),
-                    rng.pick(demo::EN_TRADE),
-                    rng.pick(demo::EN_SUFFIX)
-                )
-            } else {
-                format!(
-                    "{}{}{}{}",
-                    rng.pick(demo::CORE),
-                    i,
-                    rng.pick(demo::TRADE),
-                    rng.pick(demo::SUFFIX)
-                )
-            };
-            let digits = format!("13{}{:08}", rng.below(10), rng.below(100_000_000));
-            let phone = format!("+86 {} {} {}", &digits[..3], &digits[3..7], &digits[7..]);
-            let email = format!("info@c{i}.example.com");
-            let created: NaiveDateTime =
-                now - Duration::minutes(rng.below(3 * 365 * 24 * 60) as i64);
-            let updated = created + Duration::minutes(rng.below(30 * 24 * 60) as i64);
-            let updated = updated.min(now);
-            let tag = (rng.below(3) == 0).then(|| rng.pick(demo::TAGS).to_string());
-            for p in &people.product_lines {
-                if rng.below(3) == 0 {
-                    lines.push((
-                        customer_product_lines::customer_id.eq(id.clone()),
-                        customer_product_lines::product_line_id.eq(p.clone()),
-                    ));
-                }
-            }
-            if let Some(t) = &tag {
-                tags.push((
-                    customer_tags::customer_id.eq(id.clone()),
-                    customer_tags::tag.eq(t.clone()),
-                ));
-            }
-            let by = owner.clone().unwrap_or_else(|| people.admin.clone());
-            for k in 0..(1 + rng.below(5)) {
-                let person = if english {
-                    format!("{} {}", rng.pick(demo::EN_FIRST), rng.pick(demo::EN_LAST))
-                } else {
-                    format!("{}{}", rng.pick(demo::SURNAMES), rng.pick(demo::GIVEN))
-                };
-                let cphone = format!("13{}{:08}", rng.below(10), rng.below(100_000_000));
-                let cemail = format!("contact{k}@c{i}.example.com");
-                people_rows.push((
-                    contacts::id.eq(db::new_id()),
-                    contacts::customer_id.eq(id.clone()),
-                    contacts::search_text.eq(search_key(&[&person, &cphone, &cemail])),
-                    contacts::name.eq(person),
-                    contacts::title.eq(Some(rng.pick(demo::TITLES).to_string())),
-                    contacts::phones.eq(format!("[\"{cphone}\"]")),
-                    contacts::emails.eq(format!("[\"{cemail}\"]")),
-                    contacts::created_by.eq(by.clone()),
-                    contacts::created_at.eq(created),
-                    contacts::updated_by.eq(by.clone()),
-                    contacts::updated_at.eq(updated),
-                    contacts::version.eq(1i64),
-                ));
-            }
-            cust.push((
-                customers::id.eq(id),
-                customers::search_text.eq(search_key(&[
-                    &name,
-                    &phone,
-                    &format!("+{digits}"),
-                    &email,
-                ])),
-                customers::name.eq(name),
-                customers::kind.eq(if rng.below(8) == 0 {
-                    "person"
-                } else {
-                    "company"
-                }),
-                customers::industry.eq(Some(rng.pick(demo::INDUSTRIES).to_string())),
-                customers::source.eq(Some(rng.pick(demo::SOURCES).to_string())),
-                customers::region_id.eq(Some(region)),
-                customers::owner_id.eq(owner),
-                customers::team_id.eq(team),
-                customers::partner_id.eq(partner),
-                customers::lifecycle_stage.eq(rng.pick(demo::STAGES).to_string()),
-                customers::tags.eq(tag.map_or_else(|| "[]".to_owned(), |t| format!("[\"{t}\"]"))),
-                customers::phones.eq(format!("[\"{phone}\"]")),
-                customers::emails.eq(format!("[\"{email}\"]")),
-                customers::created_by.eq(by.clone()),
-                customers::created_at.eq(created),
-                customers::updated_by.eq(by),
-                customers::updated_at.eq(updated),
-                customers::version.eq(1i64),
-            ));
-        }
-        written_contacts += people_rows.len();
-        db::write_tx(c, |c| -> QueryResult<()> {
-            insert_batch!(c, customers::table, &cust)?;
-            for chunk in people_rows.chunks(BATCH) {
-                insert_batch!(c, contacts::table, chunk)?;
-            }
-            if !tags.is_empty() {
-                insert_batch!(c, customer_tags::table, &tags)?;
-            }
-            if !lines.is_empty() {
-                insert_batch!(c, customer_product_lines::table, &lines)?;
-            }
-            Ok(())
-        })
-        .map_err(|e| e.to_string())?;
-        done += size;
+    let mut rows = rows::Generator::new(people, n, db::now());
+    let written_contacts = match c {
+        DbConnection::Sqlite(inner) => bulk::sqlite(inner, &mut rows),
+        DbConnection::Pg(inner) => bulk::postgres(inner, &mut rows),
     }
+    .map_err(|e| e.to_string())?;
     Ok(Report {
         customers: n,
         contacts: written_contacts,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// The indexes, triggers and foreign keys the seed drops from the tables it
+/// loads in bulk, as (drop, create) statements: it must put them all back.
+pub fn bulk_table_ddl(c: &mut DbConnection) -> Result<Vec<(String, String)>, String> {
+    match c {
+        DbConnection::Sqlite(inner) => bulk::sqlite_ddl(inner),
+        DbConnection::Pg(inner) => bulk::pg_ddl(inner),
+    }
+    .map(|ds| ds.into_iter().map(|d| (d.drop, d.create)).collect())
+    .map_err(|e| e.to_string())
 }
 
 fn diesel_err(e: String) -> diesel::result::Error {

@@ -85,7 +85,17 @@ async fn seeding_generates_a_usable_organisation(backend: Backend) {
         return;
     };
     let pool = app.db.pool();
+    let ddl = kehu_api::seed::bulk_table_ddl(&mut pool.get().unwrap()).unwrap();
+    assert!(
+        ddl.len() >= 10,
+        "the loaded tables have their indexes: {ddl:?}"
+    );
     let report = kehu_api::seed::run(&mut pool.get().unwrap(), 1_200).unwrap();
+    assert_eq!(
+        kehu_api::seed::bulk_table_ddl(&mut pool.get().unwrap()).unwrap(),
+        ddl,
+        "every index and trigger dropped for the load is back"
+    );
     assert_eq!(report.customers, 1_200);
     assert!(
         (1_200..=6_000).contains(&report.contacts),
