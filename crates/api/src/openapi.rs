@@ -2,8 +2,9 @@
 
 use crate::error::{Problem, ProblemField};
 use crate::http::{self, wire};
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
@@ -73,6 +74,7 @@ use utoipa::{Modify, OpenApi};
         http::customers::get_rules,
         http::customers::put_rules,
         http::customers::transfer,
+        http::contacts::list_all,
         http::contacts::list,
         http::contacts::create,
         http::contacts::get,
@@ -129,7 +131,37 @@ fn problem_ref(description: &str) -> RefOr<utoipa::openapi::Response> {
     )
 }
 
+/// States in each parameter's schema what the server enforces, so a client
+/// (or a fuzzer) can tell a valid value from one that answers 400.
+fn constrain(p: &mut Parameter) {
+    let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() else {
+        return;
+    };
+    // an optional header or query value is absent or a string, never `null`
+    if let SchemaType::Array(types) = &o.schema_type {
+        let mut rest = types.iter().filter(|t| **t != Type::Null);
+        if let (Some(t), None) = (rest.next(), rest.next()) {
+            o.schema_type = SchemaType::Type(t.clone());
+        }
+    }
+    match (&p.parameter_in, p.name.as_str()) {
+        (ParameterIn::Path, "id") => o.pattern = Some(http::extract::ID_PATTERN.into()),
+        (ParameterIn::Header, "If-Match") => {
+            o.pattern = Some(http::extract::IF_MATCH_PATTERN.into());
+        }
+        (ParameterIn::Header, "Idempotency-Key") => {
+            o.pattern = Some(http::idempotency::KEY_PATTERN.into());
+        }
+        _ => {}
+    }
+}
+
 fn adjust(op: &mut Operation, has_body: bool) {
+    for p in op.parameters.iter_mut().flatten() {
+        if let RefOr::T(p) = p {
+            constrain(p);
+        }
+    }
     // handler names repeat across modules (`list`, `get`, ...); the tag makes them unique
     if let (Some(tag), Some(id)) = (
         op.tags.as_ref().and_then(|t| t.first()),

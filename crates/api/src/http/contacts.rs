@@ -27,6 +27,8 @@ pub struct ContactQuery {
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
     /// List deleted contacts instead.
     pub deleted: Option<bool>,
@@ -36,6 +38,44 @@ fn respond(status: StatusCode, r: ContactRow) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(etag(r.version))
         .json(ContactOut::from(r))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AllContactsQuery {
+    /// 1 to 200, default 50.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
+    pub cursor: Option<String>,
+}
+
+/// List the contacts of every customer the caller may see, newest first.
+/// A page may hold fewer than `limit` contacts while more follow: continue
+/// with `next_cursor` until it is null.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(AllContactsQuery),
+    responses((status = 200, description = "A page of contacts", body = ContactPage)))]
+pub async fn list_all(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<AllContactsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let limit = Limit::parse(q.limit)?.get() as i64;
+    let before = super::extract::non_empty(q.cursor)
+        .map(|c| cursor::decode_text(&c, "-id"))
+        .transpose()?;
+    let read = Scoped::new(&auth, Action::Read);
+    let (rows, last) = db::run(&state.pool, move |c| {
+        Ok::<_, ApiError>(store::list_visible(c, || read.cond(), before, limit)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ContactPage {
+        data: rows.into_iter().map(Into::into).collect(),
+        next_cursor: last.map(|id| cursor::encode_text("-id", &id)),
+    }))
 }
 
 /// List a customer's contacts, by name.
@@ -212,7 +252,12 @@ async fn set_deleted(
     to_trash: bool,
 ) -> Result<ContactRow, ApiError> {
     db::run(&state.pool, move |c| {
-        let cur = visible(c, &auth, &kid, !to_trash)?;
+        let cur = match visible(c, &auth, &kid, !to_trash) {
+            Err(_) if !to_trash && visible(c, &auth, &kid, false).is_ok() => {
+                return Err(ApiError::conflict("This contact is not deleted."));
+            }
+            found => found?,
+        };
         load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;
         let upd = Scoped::new(&auth, Action::Update);
         match store::set_deleted(c, &kid, to_trash, || upd.cond(), auth.user_id(), db::now())? {
@@ -245,7 +290,8 @@ pub async fn delete(
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/restore", tag = "contacts", params(("id" = String, Path)),
     responses(
         (status = 200, description = "Restored", body = ContactOut, headers(("ETag" = String, description = "Version"))),
-        (status = 404, description = "Not deleted, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such deleted contact within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The contact is not deleted", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     state: web::Data<AppState>,
@@ -259,6 +305,11 @@ pub async fn restore(
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
+        web::resource("/contacts")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(list_all)),
+    )
+    .service(
         web::resource("/customers/{id}/contacts")
             .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))

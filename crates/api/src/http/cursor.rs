@@ -30,7 +30,7 @@ fn decode(s: &str) -> Result<Raw, ApiError> {
     if s.len() > 1024 {
         return Err(bad());
     }
-    let bytes = URL_SAFE_NO_PAD.decode(s.trim()).map_err(|_| bad())?;
+    let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
     serde_json::from_slice(&bytes).map_err(|_| bad())
 }
 

@@ -329,7 +329,23 @@ async fn set_deleted(
         } else {
             Liveness::Deleted
         };
-        load_for(c, &auth, &cid, Action::Delete, from)?;
+        let found = load_for(c, &auth, &cid, Action::Delete, from);
+        // restoring one the caller can see alive is a mistake about its
+        // state, not about its id
+        if let Err(e) = &found
+            && !to_trash
+            && e.kind == crate::error::Kind::NotFound
+            && store::get(
+                c,
+                &cid,
+                Scoped::new(&auth, Action::Read).cond(),
+                Liveness::Live,
+            )?
+            .is_some()
+        {
+            return Err(ApiError::conflict("This customer is not in the trash."));
+        }
+        found?;
         let del = Scoped::new(&auth, Action::Delete);
         match store::set_deleted(
             c,
@@ -372,7 +388,8 @@ pub async fn delete(
 #[utoipa::path(post, path = "/api/v1/customers/{id}/restore", tag = "customers", params(("id" = String, Path)),
     responses(
         (status = 200, description = "Restored", body = CustomerOut, headers(("ETag" = String, description = "Version"))),
-        (status = 404, description = "Not in the trash, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such customer in the trash within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The customer is not in the trash", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore(
     state: web::Data<AppState>,

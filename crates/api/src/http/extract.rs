@@ -44,6 +44,17 @@ fn has_nul(v: &serde_json::Value) -> Option<String> {
     walk(v, "")
 }
 
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
@@ -51,6 +62,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("The body is not valid JSON: {e}."),
         )
     })?;
+    // Every body the API takes is an object. serde would also read a struct
+    // from an array of its fields in order, so `["a@b.example", "pw"]` would
+    // sign in; refuse every other shape before it gets that far.
+    if !value.is_object() {
+        return Err(ApiError::invalid(
+            "body",
+            "invalid_type",
+            format!("must be a JSON object, not {}", json_kind(&value)),
+        ));
+    }
     if let Some(field) = has_nul(&value) {
         let field = if field.is_empty() {
             "body".to_owned()
@@ -166,6 +187,11 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// What `If-Match` accepts: `*`, or an ETag of this API, `"N"` or `W/"N"`
+/// with N a version (a positive number, no leading zero, at most 18 digits so
+/// it fits an i64). The OpenAPI document states the same pattern.
+pub const IF_MATCH_PATTERN: &str = r#"^(\*|(W/)?"[1-9][0-9]{0,17}")$"#;
+
 fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
     let Some(h) = req.headers().get(header::IF_MATCH) else {
         return Err(ApiError::new(
@@ -173,23 +199,29 @@ fn if_match(req: &HttpRequest) -> Result<IfMatch, ApiError> {
             "Send If-Match with the ETag from your last read, so a concurrent change is not overwritten.",
         ));
     };
-    let s = h.to_str().unwrap_or("").trim();
+    parse_if_match(h.to_str().unwrap_or("")).ok_or_else(|| {
+        ApiError::bad_field(
+            "If-Match",
+            "invalid_etag",
+            "must be an ETag from this API, like \"3\", or *",
+        )
+    })
+}
+
+fn parse_if_match(s: &str) -> Option<IfMatch> {
     // `*` (RFC 9110): the client accepts whatever version is current
     if s == "*" {
-        return Ok(IfMatch(IfMatch::ANY));
+        return Some(IfMatch(IfMatch::ANY));
     }
-    let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
-    s.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .map(IfMatch)
-        .ok_or_else(|| {
-            ApiError::bad_field(
-                "If-Match",
-                "invalid_etag",
-                "must be an ETag from this API, like \"3\", or *",
-            )
-        })
+    let digits = s
+        .strip_prefix("W/")
+        .unwrap_or(s)
+        .strip_prefix('"')?
+        .strip_suffix('"')?;
+    let plain = (1..=18).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| digits.parse().ok().map(IfMatch)).flatten()
 }
 
 /// Like `If-Match`, but optional (for deletes).
@@ -212,6 +244,9 @@ pub fn etag(version: i64) -> (header::HeaderName, String) {
     (header::ETAG, format!("\"{version}\""))
 }
 
+/// What an id looks like; the OpenAPI document states it for every `{id}`.
+pub const ID_PATTERN: &str = "^[A-Za-z0-9_-]{1,64}$";
+
 /// Checks an id from the path. Ids are short and plain; anything else names
 /// no record, so it is answered like any unknown id: 404.
 pub fn id(raw: &str) -> Result<String, ApiError> {
@@ -226,8 +261,10 @@ pub fn id(raw: &str) -> Result<String, ApiError> {
 }
 
 /// An empty query parameter (`?cursor=`) means the same as an absent one.
+/// Only the empty one: `" "` is a value, and for a parameter with a fixed
+/// form (sort, stage, owner, cursor) a wrong one.
 pub fn non_empty(v: Option<String>) -> Option<String> {
-    v.filter(|s| !s.trim().is_empty())
+    v.filter(|s| !s.is_empty())
 }
 
 /// Query-string and path errors from actix extractors, as problem documents.
@@ -278,4 +315,76 @@ where
     D: serde::Deserializer<'de>,
 {
     serde::Deserialize::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_takes_exactly_what_the_documented_pattern_allows() {
+        let re = regex::Regex::new(IF_MATCH_PATTERN).unwrap();
+        for (raw, want) in [
+            ("*", Some(IfMatch::ANY)),
+            ("\"3\"", Some(3)),
+            ("W/\"42\"", Some(42)),
+            ("\"999999999999999999\"", Some(999_999_999_999_999_999)),
+            ("3", None),
+            ("\"0\"", None),
+            ("\"03\"", None),
+            ("\"+3\"", None),
+            ("\"\"3\"\"", None),
+            ("\"1000000000000000000\"", None),
+            ("w/\"3\"", None),
+            ("\"3", None),
+            ("**", None),
+            ("", None),
+        ] {
+            assert_eq!(parse_if_match(raw).map(|m| m.0), want, "{raw:?}");
+            assert_eq!(re.is_match(raw), want.is_some(), "the pattern on {raw:?}");
+        }
+    }
+
+    #[test]
+    fn ids_are_what_the_documented_pattern_allows() {
+        let re = regex::Regex::new(ID_PATTERN).unwrap();
+        let long = "a".repeat(65);
+        for raw in [
+            "0195f3c2-7a1b-7c3d",
+            "sales_rep",
+            "x",
+            &long[1..],
+            &long,
+            "",
+            "a b",
+            "a/b",
+            "é",
+            "a.b",
+        ] {
+            assert_eq!(id(raw).is_ok(), re.is_match(raw), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_must_be_an_object() {
+        #[derive(serde::Deserialize, Debug)]
+        #[expect(dead_code)]
+        struct Login {
+            email: String,
+            password: String,
+        }
+        for body in [
+            "[]",
+            "1",
+            "\"x\"",
+            "null",
+            "true",
+            r#"["a@b.example", "pw"]"#,
+        ] {
+            let e = parse_json::<Login>(body.as_bytes()).unwrap_err();
+            assert_eq!(e.kind, Kind::Validation, "{body}");
+            assert_eq!(e.errors[0].field, "body", "{body}");
+        }
+        assert!(parse_json::<Login>(br#"{"email": "a@b.example", "password": "pw"}"#).is_ok());
+    }
 }

@@ -12,6 +12,10 @@ use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 
+/// What an `Idempotency-Key` may be: 1 to 255 visible ASCII characters.
+/// The OpenAPI document states the same pattern.
+pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
+
 /// The client's key for this create, if it sent one.
 pub struct IdempotencyKey(pub Option<String>);
 

@@ -25,14 +25,17 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Search e-mail and display name.
+    #[param(pattern = "^[^\\x00]*$", max_length = 100)]
     pub q: Option<String>,
     /// Only active (true) or deactivated (false) users.
     pub active: Option<bool>,
+    #[param(pattern = "^[^\\x00]*$", max_length = 64)]
     pub team_id: Option<String>,
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
 }
 

@@ -101,6 +101,64 @@ pub fn list_for_customer(
         .load(c)
 }
 
+/// How many contacts one page request reads at most while looking for
+/// visible ones; past it the page ends early, with a cursor to continue.
+const SCAN_CHUNK: i64 = 250;
+const SCAN_CHUNKS: usize = 16;
+
+/// Up to `limit` live contacts of live customers the condition allows, newest
+/// first (ids are time-ordered), after the id `before` when given; and the id
+/// to continue after when the scan stopped before the end.
+///
+/// The condition cannot go into a subquery through the multi-backend
+/// connection, so contacts are read in chunks and each chunk's customers are
+/// checked with one query.
+pub fn list_visible(
+    c: &mut DbConnection,
+    cond: impl Fn() -> CustomerCondition,
+    mut before: Option<String>,
+    limit: i64,
+) -> QueryResult<(Vec<ContactRow>, Option<String>)> {
+    use crate::db::schema::customers;
+    let mut out = Vec::new();
+    for _ in 0..SCAN_CHUNKS {
+        let mut q = contacts::table
+            .filter(contacts::deleted_at.is_null())
+            .into_boxed();
+        if let Some(id) = before.take() {
+            q = q.filter(contacts::id.lt(id));
+        }
+        let chunk: Vec<ContactRow> = q
+            .select(ContactRow::as_select())
+            .order(contacts::id.desc())
+            .limit(SCAN_CHUNK)
+            .load(c)?;
+        let ids: Vec<String> = chunk.iter().map(|r| r.customer_id.clone()).collect();
+        let visible: std::collections::HashSet<String> = customers::table
+            .filter(customers::id.eq_any(ids))
+            .filter(customers::deleted_at.is_null())
+            .filter(cond())
+            .select(customers::id)
+            .load::<String>(c)?
+            .into_iter()
+            .collect();
+        let full = chunk.len() as i64 == SCAN_CHUNK;
+        for r in chunk {
+            before = Some(r.id.clone());
+            if visible.contains(&r.customer_id) {
+                out.push(r);
+                if out.len() as i64 == limit {
+                    return Ok((out, before));
+                }
+            }
+        }
+        if !full {
+            return Ok((out, None));
+        }
+    }
+    Ok((out, before))
+}
+
 /// The contact, if its live customer is one the condition allows.
 pub fn get(
     c: &mut DbConnection,

@@ -1,20 +1,26 @@
 use crate::db_test;
 use crate::fixtures::{Org, create_customer, customer, user};
-use crate::helpers::TestApp;
+use crate::helpers::{Client, TestApp};
 use reqwest::Method;
 use serde_json::json;
 
-async fn contacts_live_and_die_with_their_customer_scope(app: TestApp) {
+/// The administrator and two sales reps of the same region.
+async fn two_reps(app: &TestApp) -> (Client, Client, Client) {
     let admin = app.admin().await;
     let org = Org::create(&admin).await;
     let (_, rep) = user("rep@test.example", "sales_rep")
         .regions(&[&org.shanghai])
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
     let (_, other) = user("other@test.example", "sales_rep")
         .regions(&[&org.shanghai])
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
+    (admin, rep, other)
+}
+
+async fn contacts_live_and_die_with_their_customer_scope(app: TestApp) {
+    let (admin, rep, other) = two_reps(&app).await;
     let (_, service) = user("svc@test.example", "service_agent")
         .create(&app, &admin)
         .await;
@@ -85,9 +91,61 @@ async fn contacts_live_and_die_with_their_customer_scope(app: TestApp) {
         .send(Method::POST, &format!("{path}/restore"), None, &[])
         .await;
     assert_eq!(back.status, 200, "{}", back.text);
+    rep.send(Method::POST, &format!("{path}/restore"), None, &[])
+        .await
+        .problem(409);
+    other
+        .send(Method::POST, &format!("{path}/restore"), None, &[])
+        .await
+        .problem(404);
 
     // when the customer goes to the trash its contacts go out of reach too
     admin.delete(&format!("/api/v1/customers/{cid}")).await;
     rep.get(&path).await.problem(404);
 }
 db_test!(contacts_live_and_die_with_their_customer_scope);
+
+/// `GET /contacts` lists the contacts of every customer the caller may see,
+/// newest first, and nothing of a customer out of scope or in the trash.
+async fn all_contacts_follow_the_customer_scope(app: TestApp) {
+    let (admin, rep, other) = two_reps(&app).await;
+    let mine = create_customer(&rep, customer("我的客户")).await;
+    let theirs = create_customer(&other, customer("别人的客户")).await;
+    let add = |c: &Client, cid: &str, name: &str| {
+        let (c, path, name) = (
+            c.clone(),
+            format!("/api/v1/customers/{cid}/contacts"),
+            name.to_owned(),
+        );
+        async move { c.post(&path, json!({"name": name})).await.id() }
+    };
+    let a = add(&rep, &mine, "甲").await;
+    let b = add(&rep, &mine, "乙").await;
+    let c = add(&other, &theirs, "丙").await;
+    assert_eq!(
+        rep.get("/api/v1/contacts").await.ids(),
+        [b.clone(), a.clone()]
+    );
+    assert_eq!(
+        admin.get("/api/v1/contacts").await.ids(),
+        [c.clone(), b.clone(), a.clone()]
+    );
+    let page = admin.get("/api/v1/contacts?limit=2").await;
+    assert_eq!(page.ids(), [c.clone(), b]);
+    let cursor = page.body["next_cursor"].as_str().unwrap().to_owned();
+    let rest = admin
+        .get(&format!("/api/v1/contacts?limit=2&cursor={cursor}"))
+        .await;
+    assert_eq!(rest.ids(), [a]);
+    assert!(rest.body["next_cursor"].is_null());
+    admin
+        .get("/api/v1/contacts?cursor=nonsense")
+        .await
+        .problem(400);
+    admin.delete(&format!("/api/v1/customers/{theirs}")).await;
+    assert!(
+        !admin.get("/api/v1/contacts").await.ids().contains(&c),
+        "a deleted customer's contacts are not listed"
+    );
+}
+db_test!(all_contacts_follow_the_customer_scope);

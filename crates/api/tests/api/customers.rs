@@ -254,10 +254,11 @@ async fn deleted_customers_leave_lists_and_can_be_restored(app: TestApp) {
     assert_eq!(restored.status, 200, "{}", restored.text);
     assert_eq!(restored.body["deleted_at"], json!(null));
     assert_eq!(restored.body["version"], 3);
+    // restoring a live customer the caller sees: a conflict with its state
     admin
         .send(Method::POST, &format!("{path}/restore"), None, &[])
         .await
-        .problem(404);
+        .problem(409);
 }
 db_test!(deleted_customers_leave_lists_and_can_be_restored);
 

@@ -85,7 +85,17 @@ async fn seeding_generates_a_usable_organisation(backend: Backend) {
         return;
     };
     let pool = app.db.pool();
+    let ddl = kehu_api::seed::bulk_table_ddl(&mut pool.get().unwrap()).unwrap();
+    assert!(
+        ddl.len() >= 10,
+        "the loaded tables have their indexes: {ddl:?}"
+    );
     let report = kehu_api::seed::run(&mut pool.get().unwrap(), 1_200).unwrap();
+    assert_eq!(
+        kehu_api::seed::bulk_table_ddl(&mut pool.get().unwrap()).unwrap(),
+        ddl,
+        "every index and trigger dropped for the load is back"
+    );
     assert_eq!(report.customers, 1_200);
     assert!(
         (1_200..=6_000).contains(&report.contacts),
@@ -119,6 +129,22 @@ async fn seeding_generates_a_usable_organisation(backend: Backend) {
         .as_i64()
         .unwrap();
     assert!(pool_total > 0, "some customers sit in the pool");
+
+    // the search index was built for the loaded rows (its triggers were off)
+    let first = admin.get("/api/v1/customers?limit=1&sort=name").await;
+    let name = first.body["data"][0]["name"].as_str().unwrap().to_owned();
+    let part: String = name.chars().take(4).collect();
+    let hits = admin
+        .get(&format!(
+            "/api/v1/customers?q={}&limit=200",
+            crate::customers_list::urlencode(&part)
+        ))
+        .await
+        .ids();
+    assert!(
+        hits.contains(&first.body["data"][0]["id"].as_str().unwrap().to_owned()),
+        "searching {part:?} finds {name:?}"
+    );
 }
 
 #[actix_web::test]

@@ -95,6 +95,48 @@ async fn client_mistakes_get_problem_documents_and_store_nothing(app: TestApp) {
 }
 db_test!(client_mistakes_get_problem_documents_and_store_nothing);
 
+/// Every body the API takes is a JSON object. Any other JSON value is 422
+/// naming the body, on every operation that has one (read from the OpenAPI
+/// document, so a new one is covered the day it lands). An array of the
+/// fields in order used to pass as the object: it signed in.
+async fn json_that_is_not_an_object_is_refused_on_every_body(app: TestApp) {
+    let admin = app.admin().await;
+    let doc: serde_json::Value = serde_json::from_str(&kehu_api::openapi::json()).unwrap();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op.get("requestBody").is_none() {
+                continue;
+            }
+            operations += 1;
+            let path = path.replace("{id}", "no-such-id");
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            for body in [
+                json!([]),
+                json!(1),
+                json!("x"),
+                json!(null),
+                json!(true),
+                json!(["admin@example.com", "kehu-demo"]),
+            ] {
+                let r = admin
+                    .send(
+                        method.clone(),
+                        &path,
+                        Some(body.clone()),
+                        &[("if-match", "*")],
+                    )
+                    .await;
+                let p = r.problem(422);
+                assert_eq!(p["errors"][0]["field"], "body", "{method} {path} {body}");
+                assert_eq!(p["errors"][0]["code"], "invalid_type", "{method} {path}");
+            }
+        }
+    }
+    assert!(operations >= 15, "only {operations} operations take a body");
+}
+db_test!(json_that_is_not_an_object_is_refused_on_every_body);
+
 async fn the_validation_problem_is_a_stable_contract(app: TestApp) {
     let admin = app.admin().await;
     let r = admin

@@ -28,21 +28,31 @@ pub struct CustomerQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page (same `sort` and filters).
+    #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
     /// `updated_at`, `created_at` or `name`, with `-` for descending. Default `-updated_at`.
+    #[param(pattern = "^(-?(updated_at|created_at|name))?$")]
     pub sort: Option<String>,
     /// Text search in name, phone numbers and e-mail addresses (Chinese included).
+    #[param(pattern = "^[^\\x00]*$", max_length = 100)]
     pub q: Option<String>,
     /// `me`, `none` (the company pool) or a user id.
+    #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub owner: Option<String>,
+    #[param(pattern = "^[^\\x00]*$", max_length = 64)]
     pub team_id: Option<String>,
     /// A region; customers of the regions below it are included.
+    #[param(pattern = "^[^\\x00]*$", max_length = 64)]
     pub region_id: Option<String>,
     /// Lifecycle stage: prospect, interested, customer, vip, churned.
+    #[param(pattern = "^(prospect|interested|customer|vip|churned)?$")]
     pub stage: Option<String>,
+    #[param(pattern = "^[^\\x00]*$", max_length = 100)]
     pub industry: Option<String>,
+    #[param(pattern = "^[^\\x00]*$", max_length = 50)]
     pub tag: Option<String>,
     /// Only customers changed at or after this time (RFC 3339).
+    #[param(format = DateTime)]
     pub updated_since: Option<String>,
     /// Also count all matching customers (costs a second query).
     pub include_total: Option<bool>,
@@ -110,7 +120,6 @@ pub async fn list(
     let mut q = q.into_inner();
     q.cursor = non_empty(q.cursor);
     q.sort = non_empty(q.sort);
-    q.updated_since = non_empty(q.updated_since);
     let deleted = q.deleted.unwrap_or(false);
     // the trash is for those who may delete (and so restore)
     let scoped = Scoped::new(
@@ -134,7 +143,8 @@ pub async fn list(
             Some(After { value, id })
         }
     };
-    let owner = match check_query_text("owner", &q.owner, 64)?.as_deref() {
+    // owner, stage and sort have a fixed form: exactly that, or empty for none
+    let owner = match non_empty(q.owner).as_deref() {
         None => None,
         Some("none") => Some(OwnerFilter::Pool),
         Some("me") => Some(OwnerFilter::User(auth.user_id().to_owned())),
@@ -142,16 +152,21 @@ pub async fn list(
             ApiError::bad_field("owner", "invalid_id", "must be me, none or a user id")
         })?)),
     };
-    let stage = check_query_text("stage", &q.stage, 20)?;
-    if let Some(s) = &stage
-        && LifecycleStage::parse(s).is_none()
-    {
-        return Err(ApiError::bad_field(
-            "stage",
-            "invalid_choice",
-            "must be one of: prospect, interested, customer, vip, churned",
-        ));
-    }
+    let stage = match non_empty(q.stage) {
+        None => None,
+        Some(s) => Some(
+            LifecycleStage::parse(&s)
+                .ok_or_else(|| {
+                    ApiError::bad_field(
+                        "stage",
+                        "invalid_choice",
+                        "must be one of: prospect, interested, customer, vip, churned",
+                    )
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+    };
     let region = check_query_text("region_id", &q.region_id, 64)?;
     let mut filter = CustomerFilter {
         owner,
