@@ -26,6 +26,11 @@ impl Rng {
         &xs[(self.next() % xs.len() as u64) as usize]
     }
 
+    /// [`Self::pick`] for lists of small values (`&'static str`, enums).
+    pub(crate) fn pick_copy<T: Copy>(&mut self, xs: &[T]) -> T {
+        *self.pick(xs)
+    }
+
     pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
@@ -374,6 +379,14 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
                 )]),
                 emails: Some(vec![format!("contact{k}@{domain}")]),
                 notes: None,
+                // some people asked not to be called: the UI must show it
+                do_not_contact: (k == 1).then(|| vec!["call".to_owned()]),
+                by: kehu_domain::contact::DncBy {
+                    user_id: Some(by.clone()),
+                    user_name: None,
+                    api_key_id: None,
+                    at: db::to_utc(db::now()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                },
             })
             .map_err(|e| e.to_string())?;
             repo::contacts::insert(c, &db::new_id(), &cid, &contact, by, db::now())

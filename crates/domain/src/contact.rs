@@ -2,6 +2,93 @@
 
 use crate::error::{Collector, FieldError, Invalid};
 use crate::text::{self, Email, Phone};
+use serde::{Deserialize, Serialize};
+
+/// A way of reaching a contact that they may refuse (勿扰).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Call,
+    Email,
+    Sms,
+    Mail,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Call, Channel::Email, Channel::Sms, Channel::Mail];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Call => "call",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Mail => "mail",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// Who marks a channel as not to be used, and when (UTC, RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DncBy {
+    pub user_id: Option<String>,
+    pub user_name: Option<String>,
+    pub api_key_id: Option<String>,
+    pub at: String,
+}
+
+/// One channel the contact must not be reached by, with who set it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DncMark {
+    pub channel: Channel,
+    #[serde(flatten)]
+    pub by: DncBy,
+}
+
+/// Whether `ch` may be used to reach a contact with these marks. Everything
+/// that calls, mails or messages a contact asks this first.
+pub fn may_contact(marks: &[DncMark], ch: Channel) -> bool {
+    !marks.iter().any(|m| m.channel == ch)
+}
+
+/// The channels as sent, each once, in a stable order.
+fn parse_channels(c: &mut Collector, raw: &[String]) -> Vec<Channel> {
+    let mut out = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        match Channel::parse(s) {
+            Some(ch) if !out.contains(&ch) => out.push(ch),
+            Some(_) => {}
+            None => c.push(FieldError::new(
+                format!("do_not_contact[{i}]"),
+                "invalid_choice",
+                "must be one of: call, email, sms, mail",
+            )),
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The marks for `wanted`: those already set keep who set them and when;
+/// new ones are set by `by`.
+pub fn mark(existing: &[DncMark], wanted: &[Channel], by: &DncBy) -> Vec<DncMark> {
+    wanted
+        .iter()
+        .map(|ch| {
+            existing
+                .iter()
+                .find(|m| m.channel == *ch)
+                .cloned()
+                .unwrap_or_else(|| DncMark {
+                    channel: *ch,
+                    by: by.clone(),
+                })
+        })
+        .collect()
+}
 
 pub const MAX_PHONES: usize = 10;
 pub const MAX_EMAILS: usize = 10;
@@ -14,6 +101,10 @@ pub struct RawContact {
     pub phones: Option<Vec<String>>,
     pub emails: Option<Vec<String>>,
     pub notes: Option<Option<String>>,
+    /// The channels the contact must not be reached by (replaces the set).
+    pub do_not_contact: Option<Vec<String>>,
+    /// Who is changing the contact, for newly set do-not-contact marks.
+    pub by: DncBy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -23,6 +114,7 @@ pub struct Contact {
     pub phones: Vec<Phone>,
     pub emails: Vec<Email>,
     pub notes: Option<String>,
+    pub do_not_contact: Vec<DncMark>,
 }
 
 impl Contact {
@@ -81,6 +173,10 @@ impl Contact {
                 ))
                 .unwrap_or_default();
         }
+        if let Some(d) = &raw.do_not_contact {
+            let wanted = parse_channels(&mut c, d);
+            next.do_not_contact = mark(&self.do_not_contact, &wanted, &raw.by);
+        }
         c.finish()?;
         Ok(next)
     }
@@ -116,5 +212,58 @@ mod tests {
         .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["name", "emails[0]"]);
+    }
+
+    fn by(who: &str, at: &str) -> DncBy {
+        DncBy {
+            user_id: Some(who.into()),
+            at: at.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn do_not_contact_marks_keep_who_set_them_and_when() {
+        let c = Contact::create(RawContact {
+            name: Some("王小明".into()),
+            do_not_contact: Some(vec!["call".into(), "sms".into(), "call".into()]),
+            by: by("u1", "2026-11-01T00:00:00Z"),
+            ..Default::default()
+        })
+        .unwrap();
+        let chans: Vec<Channel> = c.do_not_contact.iter().map(|m| m.channel).collect();
+        assert_eq!(chans, [Channel::Call, Channel::Sms]);
+        assert!(!may_contact(&c.do_not_contact, Channel::Call));
+        assert!(may_contact(&c.do_not_contact, Channel::Email));
+
+        // a later edit adds e-mail and drops SMS: the call mark is the first one still
+        let later = c
+            .patch(RawContact {
+                do_not_contact: Some(vec!["email".into(), "call".into()]),
+                by: by("u2", "2026-11-30T00:00:00Z"),
+                ..Default::default()
+            })
+            .unwrap();
+        let marks: Vec<(Channel, &str)> = later
+            .do_not_contact
+            .iter()
+            .map(|m| (m.channel, m.by.user_id.as_deref().unwrap()))
+            .collect();
+        assert_eq!(marks, [(Channel::Call, "u1"), (Channel::Email, "u2")]);
+        // an edit that does not send the list leaves it alone
+        let same = later.patch(RawContact::default()).unwrap();
+        assert_eq!(same.do_not_contact, later.do_not_contact);
+    }
+
+    #[test]
+    fn an_unknown_channel_is_named() {
+        let e = Contact::create(RawContact {
+            name: Some("x".into()),
+            do_not_contact: Some(vec!["fax".into()]),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(e.0[0].field, "do_not_contact[0]");
+        assert_eq!(e.0[0].code, "invalid_choice");
     }
 }

@@ -235,6 +235,7 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         version -> BigInt,
+        do_not_contact -> Text,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::repo::customers::{Liveness, WriteOutcome};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use kehu_domain::access::Action;
-use kehu_domain::contact::{Contact, RawContact};
+use kehu_domain::contact::{Contact, DncBy, RawContact};
 use kehu_domain::paging::Limit;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,6 +32,19 @@ pub struct ContactQuery {
     pub cursor: Option<String>,
     /// List deleted contacts instead.
     pub deleted: Option<bool>,
+}
+
+/// Who sets do-not-contact marks in this request, and when.
+fn marked_by(auth: &Auth) -> DncBy {
+    DncBy {
+        user_id: Some(auth.user_id().to_owned()),
+        user_name: Some(auth.display_name.clone()),
+        api_key_id: match &auth.via {
+            crate::auth::Via::ApiKey { id } => Some(id.clone()),
+            crate::auth::Via::Session => None,
+        },
+        at: db::to_utc(db::now()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
 }
 
 fn respond(status: StatusCode, r: ContactRow) -> HttpResponse {
@@ -147,7 +160,9 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
     let Body(wire, digest) = body;
-    let contact = Contact::create(RawContact::from(wire))?;
+    let mut raw = RawContact::from(wire);
+    raw.by = marked_by(&auth);
+    let contact = Contact::create(raw)?;
     let a = auth.clone();
     idempotency::once(
         &state,
@@ -217,7 +232,8 @@ pub async fn update(
     body: Body<ContactUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let kid = id(&path)?;
-    let raw = RawContact::from(body.0);
+    let mut raw = RawContact::from(body.0);
+    raw.by = marked_by(&auth);
     let r = db::run(&state.pool, move |c| {
         let cur = visible(c, &auth, &kid, false)?;
         load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;

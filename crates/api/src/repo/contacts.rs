@@ -6,7 +6,7 @@ use crate::db::schema::contacts;
 use crate::db::{Db, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use kehu_domain::contact::Contact;
+use kehu_domain::contact::{Contact, DncMark};
 use kehu_domain::text::{Email, Phone};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -25,9 +25,16 @@ pub struct ContactRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    /// JSON list of the do-not-contact marks.
+    pub do_not_contact: String,
 }
 
 impl ContactRow {
+    /// The do-not-contact marks. Stored values were validated on the way in.
+    pub fn marks(&self) -> Vec<DncMark> {
+        serde_json::from_str(&self.do_not_contact).unwrap_or_default()
+    }
+
     pub fn to_domain(&self) -> Contact {
         let strings = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
         Contact {
@@ -42,6 +49,7 @@ impl ContactRow {
                 .filter_map(|e| Email::parse("emails", e).ok())
                 .collect(),
             notes: self.notes.clone(),
+            do_not_contact: self.marks(),
         }
     }
 }
@@ -199,6 +207,7 @@ pub fn insert(
             contacts::emails.eq(json(&v.emails)),
             contacts::notes.eq(&v.notes),
             contacts::search_text.eq(v.search_text()),
+            contacts::do_not_contact.eq(json(&v.do_not_contact)),
             contacts::created_by.eq(by),
             contacts::created_at.eq(now),
             contacts::updated_by.eq(by),
@@ -240,6 +249,7 @@ pub fn update(
             contacts::emails.eq(json(&v.emails)),
             contacts::notes.eq(&v.notes),
             contacts::search_text.eq(v.search_text()),
+            contacts::do_not_contact.eq(json(&v.do_not_contact)),
             contacts::updated_by.eq(by),
             contacts::updated_at.eq(now),
             contacts::version.eq(expected_version + 1),

@@ -149,3 +149,70 @@ async fn all_contacts_follow_the_customer_scope(app: TestApp) {
     );
 }
 db_test!(all_contacts_follow_the_customer_scope);
+
+async fn do_not_contact_marks_say_who_set_them_and_when(app: TestApp) {
+    let (admin, rep, _) = two_reps(&app).await;
+    let cid = create_customer(&rep, customer("勿扰客户")).await;
+    let r = rep
+        .post(
+            &format!("/api/v1/customers/{cid}/contacts"),
+            json!({"name": "王小明", "do_not_contact": ["sms", "call", "sms"]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let kid = r.id();
+    let marks = &r.body["do_not_contact"];
+    assert_eq!(marks.as_array().unwrap().len(), 2);
+    assert_eq!(marks[0]["channel"], "call");
+    assert_eq!(marks[1]["channel"], "sms");
+    assert_eq!(marks[0]["set_by"]["display_name"], "rep");
+    assert!(marks[0]["set_at"].as_str().unwrap().ends_with('Z'));
+
+    // the administrator adds e-mail and lifts SMS; the call mark stays the rep's
+    let r = admin
+        .patch(
+            &format!("/api/v1/contacts/{kid}"),
+            &r.etag(),
+            json!({"do_not_contact": ["email", "call"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let got: Vec<(String, String)> = r.body["do_not_contact"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["channel"].as_str().unwrap().to_owned(),
+                m["set_by"]["display_name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let admin_name = admin.get("/api/v1/me").await.body["display_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        got,
+        [
+            ("call".to_owned(), "rep".to_owned()),
+            ("email".to_owned(), admin_name)
+        ]
+    );
+    // every read carries the marks: the list too
+    let list = rep.get(&format!("/api/v1/customers/{cid}/contacts")).await;
+    assert_eq!(
+        list.body["data"][0]["do_not_contact"][1]["channel"],
+        "email"
+    );
+
+    let r = rep
+        .patch(
+            &format!("/api/v1/contacts/{kid}"),
+            &format!("\"{}\"", list.body["data"][0]["version"]),
+            json!({"do_not_contact": ["fax"]}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+}
+db_test!(do_not_contact_marks_say_who_set_them_and_when);

@@ -284,11 +284,76 @@ pub struct ContactOut {
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub version: i64,
+    /// 勿扰: channels this contact must not be reached by, with who set each
+    /// and when. Whatever calls, e-mails, texts or posts to a contact honours them.
+    pub do_not_contact: Vec<DoNotContactOut>,
+}
+
+/// A channel the contact must not be reached by.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"channel": "call", "set_by": {"id": "0193a5c8-0000-7000-8000-000000000002", "display_name": "陈东"}, "api_key_id": null, "set_at": "2026-11-30T08:00:00Z"}))]
+pub struct DoNotContactOut {
+    pub channel: Channel,
+    pub set_by: Option<UserRef>,
+    /// Set when the mark came through an API key.
+    pub api_key_id: Option<String>,
+    pub set_at: String,
+}
+
+/// A way of reaching a contact.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Call,
+    Email,
+    Sms,
+    Mail,
+}
+
+impl From<kehu_domain::contact::Channel> for Channel {
+    fn from(c: kehu_domain::contact::Channel) -> Self {
+        use kehu_domain::contact::Channel as D;
+        match c {
+            D::Call => Channel::Call,
+            D::Email => Channel::Email,
+            D::Sms => Channel::Sms,
+            D::Mail => Channel::Mail,
+        }
+    }
+}
+
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Call => "call",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Mail => "mail",
+        }
+    }
+}
+
+fn channel_names(v: Option<Vec<Channel>>) -> Option<Vec<String>> {
+    v.map(|cs| cs.into_iter().map(|c| c.as_str().to_owned()).collect())
 }
 
 impl From<ContactRow> for ContactOut {
     fn from(r: ContactRow) -> Self {
+        let do_not_contact = r
+            .marks()
+            .into_iter()
+            .map(|m| DoNotContactOut {
+                channel: m.channel.into(),
+                set_by: m.by.user_id.map(|id| UserRef {
+                    id,
+                    display_name: m.by.user_name.unwrap_or_default(),
+                }),
+                api_key_id: m.by.api_key_id,
+                set_at: m.by.at,
+            })
+            .collect();
         Self {
+            do_not_contact,
             id: r.id,
             customer_id: r.customer_id,
             name: r.name,
@@ -369,6 +434,8 @@ pub struct ContactCreate {
     pub phones: Option<Vec<String>>,
     pub emails: Option<Vec<String>>,
     pub notes: Option<String>,
+    /// Channels the contact must not be reached by (勿扰).
+    pub do_not_contact: Option<Vec<Channel>>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -383,6 +450,9 @@ pub struct ContactUpdate {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
+    /// The channels the contact must not be reached by, replacing the set:
+    /// marks already set keep who set them and when.
+    pub do_not_contact: Option<Vec<Channel>>,
 }
 
 impl From<ContactCreate> for RawContact {
@@ -393,6 +463,8 @@ impl From<ContactCreate> for RawContact {
             phones: b.phones,
             emails: b.emails,
             notes: b.notes.map(Some),
+            do_not_contact: channel_names(b.do_not_contact),
+            by: Default::default(),
         }
     }
 }
@@ -405,6 +477,8 @@ impl From<ContactUpdate> for RawContact {
             phones: b.phones,
             emails: b.emails,
             notes: b.notes,
+            do_not_contact: channel_names(b.do_not_contact),
+            by: Default::default(),
         }
     }
 }

@@ -50,6 +50,32 @@ pub struct Contact {
     pub phones: Vec<String>,
     #[serde(default)]
     pub emails: Vec<String>,
+    #[serde(default)]
+    pub version: i64,
+    /// 勿扰: channels not to use, with who set each and when.
+    #[serde(default)]
+    pub do_not_contact: Vec<DncMark>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DncMark {
+    pub channel: String,
+    #[serde(default)]
+    pub set_by: Option<Named>,
+    #[serde(default)]
+    pub set_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Named {
+    pub display_name: String,
+}
+
+impl Contact {
+    /// Whether `channel` (`call`, `email`, `sms`, `mail`) may be used.
+    pub fn may(&self, channel: &str) -> bool {
+        !self.do_not_contact.iter().any(|m| m.channel == channel)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -58,23 +58,7 @@ pub fn ContactsCard(customer_id: String) -> impl IntoView {
         Some(Ok(cs)) if cs.is_empty() => view! { <p class="muted" data-testid="no-contacts">{i18n.t("customers-no-contacts")}</p> }.into_any(),
         Some(Ok(cs)) => view! {
             <ul class="cust-contacts" data-testid="contact-list">
-                {cs.into_iter().map(|c| {
-                    let phones = c.phones.iter().map(|p| view! {
-                        <a class="cust-contact__link" href=format!("tel:{}", tel(p))
-                            aria-label=format!("{} {} {}", i18n.t("customers-call"), c.name, p)>{format!("☎ {p}")}</a>
-                    }).collect_view();
-                    let emails = c.emails.iter().map(|e| view! {
-                        <a class="cust-contact__link" href=format!("mailto:{e}")>{format!("✉ {e}")}</a>
-                    }).collect_view();
-                    view! {
-                        <li class="cust-contact" data-testid="contact">
-                            <p class="cust-contact__name">{c.name.clone()}
-                                {c.title.clone().map(|t| view! { <span class="muted">{format!(" · {t}")}</span> })}
-                            </p>
-                            <div class="cust-contact__links">{phones}{emails}</div>
-                        </li>
-                    }
-                }).collect_view()}
+                {cs.into_iter().map(|c| view! { <ContactItem contact=c contacts=contacts /> }).collect_view()}
             </ul>
         }
         .into_any(),
@@ -119,6 +103,7 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
     let emails = RwSignal::new(vec![String::new()]);
     let errors = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
+    let dnc = RwSignal::new(Vec::<String>::new());
     let label = move |k: &'static str| Signal::derive(move || i18n.t(k));
     let cid = StoredValue::new(customer_id);
 
@@ -154,12 +139,14 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
             title: Option<String>,
             phones: Vec<String>,
             emails: Vec<String>,
+            do_not_contact: Vec<String>,
         }
         let body = ContactBody {
             name: name.get_untracked().trim().to_owned(),
             title: (!t.is_empty()).then_some(t),
             phones: ps,
             emails: es,
+            do_not_contact: dnc.get_untracked(),
         };
         pending.set(true);
         spawn_local(async move {
@@ -183,6 +170,7 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
             <TextField id="contact-title" label=label("customers-contact-title") kind="text" autocomplete="organization-title" value=title error=err_for(errors, "title") />
             <ListField id="contact-phones" field="phones" label_key="customers-field-phones" add_key="customers-add-phone" kind="tel" values=phones errors=errors />
             <ListField id="contact-emails" field="emails" label_key="customers-field-emails" add_key="customers-add-email" kind="email" values=emails errors=errors />
+            <DncChoice chosen=dnc />
             <div class="actions cust-edit__actions">
                 <button type="button" class="button" on:click=move |_| on_done.run(None)>{t("action-cancel")}</button>
                 <button type="submit" class="button button--primary" data-testid="contact-save"
@@ -191,5 +179,163 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
                 </button>
             </div>
         </form>
+    }
+}
+
+const CHANNELS: [&str; 4] = ["call", "email", "sms", "mail"];
+
+/// Checkboxes for the channels a contact must not be reached by.
+#[component]
+fn DncChoice(chosen: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = I18n::get();
+    let boxes = CHANNELS
+        .into_iter()
+        .map(|ch| {
+            view! {
+                <label class="dnc-choice__item">
+                    <input type="checkbox" data-testid=format!("dnc-{ch}")
+                        prop:checked=move || chosen.with(|c| c.iter().any(|x| x == ch))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            chosen.update(|c| {
+                                c.retain(|x| x != ch);
+                                if on {
+                                    c.push(ch.to_owned());
+                                }
+                            });
+                        } />
+                    {move || i18n.t(&format!("dnc-{ch}"))}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="dnc-choice">
+            <legend>{t("dnc-legend")}</legend>
+            {boxes}
+        </fieldset>
+    }
+}
+
+/// One contact: name, the do-not-contact marks up front, links only for the
+/// channels that may be used, and a way to change the marks.
+#[component]
+fn ContactItem(
+    contact: Contact,
+    contacts: RwSignal<Option<Result<Vec<Contact>, ApiError>>>,
+) -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let editing = RwSignal::new(false);
+    let chosen = RwSignal::new(
+        contact
+            .do_not_contact
+            .iter()
+            .map(|m| m.channel.clone())
+            .collect::<Vec<_>>(),
+    );
+    let error = RwSignal::new(None::<ApiError>);
+    let c = contact.clone();
+    let phones = c
+        .phones
+        .iter()
+        .map(|p| {
+            if c.may("call") {
+                view! {
+                    <a class="cust-contact__link" href=format!("tel:{}", tel(p))
+                        aria-label=format!("{} {} {}", i18n.t("customers-call"), c.name, p)>{format!("☎ {p}")}</a>
+                }
+                .into_any()
+            } else {
+                view! { <span class="cust-contact__blocked" data-testid="blocked-phone">{format!("☎ {p}")}</span> }.into_any()
+            }
+        })
+        .collect_view();
+    let emails = c
+        .emails
+        .iter()
+        .map(|e| {
+            if c.may("email") {
+                view! { <a class="cust-contact__link" href=format!("mailto:{e}")>{format!("✉ {e}")}</a> }.into_any()
+            } else {
+                view! { <span class="cust-contact__blocked" data-testid="blocked-email">{format!("✉ {e}")}</span> }.into_any()
+            }
+        })
+        .collect_view();
+    let marks = (!c.do_not_contact.is_empty()).then(|| {
+        let items = c
+            .do_not_contact
+            .iter()
+            .map(|m| {
+                let who = m
+                    .set_by
+                    .as_ref()
+                    .map(|n| n.display_name.clone())
+                    .filter(|n| !n.is_empty());
+                let when = m.set_at.get(..10).unwrap_or_default().to_owned();
+                let detail = who.map_or(when.clone(), |w| format!("{w} · {when}"));
+                view! {
+                    <li class="dnc-badge" data-testid="dnc-badge" title=detail.clone()>
+                        {i18n.t(&format!("dnc-not-{}", m.channel))}
+                        <span class="visually-hidden">{format!(" ({detail})")}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="dnc-badges" aria-label=i18n.t("dnc-legend")>{items}</ul> }
+    });
+    let id = contact.id.clone();
+    let version = contact.version;
+    let save = move |_| {
+        let id = id.clone();
+        #[derive(serde::Serialize)]
+        struct Body {
+            do_not_contact: Vec<String>,
+        }
+        let body = Body {
+            do_not_contact: chosen.get_untracked(),
+        };
+        spawn_local(async move {
+            let call = Call::patch(format!("/contacts/{id}"), &format!("\"{version}\""), &body);
+            match session.send_versioned::<Contact>(&call).await {
+                Ok(v) => {
+                    let fresh = v.data;
+                    contacts.update(|l| {
+                        if let Some(Ok(list)) = l
+                            && let Some(slot) = list.iter_mut().find(|x| x.id == fresh.id)
+                        {
+                            *slot = fresh;
+                        }
+                    });
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <li class="cust-contact" data-testid="contact">
+            <p class="cust-contact__name">{c.name.clone()}
+                {c.title.clone().map(|t| view! { <span class="muted">{format!(" · {t}")}</span> })}
+            </p>
+            {marks}
+            <div class="cust-contact__links">{phones}{emails}</div>
+            {move || if editing.get() {
+                view! {
+                    <div class="dnc-edit">
+                        <DncChoice chosen=chosen />
+                        <ProblemAlert error=error />
+                        <div class="actions">
+                            <button type="button" class="button" on:click=move |_| editing.set(false)>{i18n.t("action-cancel")}</button>
+                            <button type="button" class="button button--primary" data-testid="dnc-save" on:click=save.clone()>{i18n.t("action-save")}</button>
+                        </div>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="button button--ghost cust-contact__dnc" data-testid="dnc-edit"
+                        on:click=move |_| editing.set(true)>{i18n.t("dnc-edit")}</button>
+                }.into_any()
+            }}
+        </li>
     }
 }
