@@ -74,6 +74,7 @@ use utoipa::{Modify, OpenApi};
         http::customers::get_rules,
         http::customers::put_rules,
         http::customers::transfer,
+        http::customers::export,
         http::contacts::list_all,
         http::contacts::list,
         http::contacts::create,

@@ -40,9 +40,11 @@ impl Scoped {
 }
 
 mod duplicates;
+mod export;
 mod list;
 mod pool;
 pub use duplicates::*;
+pub use export::*;
 pub use list::*;
 pub use pool::*;
 
@@ -407,6 +409,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(crate::http::allow("GET, POST"))
             .route(web::get().to(list))
             .route(web::post().to(create)),
+    )
+    .service(
+        web::resource("/customers/export")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(export)),
     )
     .service(
         web::resource("/customers/transfers")

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod contacts;
+pub mod csv;
 pub mod cursor;
 pub mod customers;
 pub mod extract;

@@ -299,3 +299,14 @@ pub fn set_deleted(
         ))
     })
 }
+
+/// The live contacts of these customers (already checked to be visible), by
+/// customer and name.
+pub fn of_customers(c: &mut DbConnection, customer_ids: &[String]) -> QueryResult<Vec<ContactRow>> {
+    contacts::table
+        .filter(contacts::customer_id.eq_any(customer_ids))
+        .filter(contacts::deleted_at.is_null())
+        .select(ContactRow::as_select())
+        .order((contacts::customer_id, contacts::name, contacts::id))
+        .load(c)
+}

@@ -222,3 +222,11 @@ pub fn delete(c: &mut DbConnection, kind: UnitKind, id: &str) -> QueryResult<usi
     )
     .execute(c)
 }
+
+/// Every unit of a kind's name, by id (for showing regions in exports).
+pub fn names(c: &mut DbConnection, kind: UnitKind) -> QueryResult<Vec<(String, String)>> {
+    org_units::table
+        .filter(org_units::kind.eq(kind.as_str()))
+        .select((org_units::id, org_units::name))
+        .load(c)
+}

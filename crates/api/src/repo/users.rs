@@ -284,3 +284,10 @@ pub fn set_locale(
         ))
         .execute(c)
 }
+
+/// Every user's display name, by id (for showing owners in exports).
+pub fn names(c: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .select((users::id, users::display_name))
+        .load(c)
+}

@@ -16,6 +16,7 @@ mod customers_list;
 mod demo;
 mod duplicates;
 mod errors;
+mod export;
 mod idempotency;
 mod lifecycle;
 mod openapi;

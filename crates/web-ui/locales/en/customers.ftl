@@ -98,3 +98,5 @@ dnc-not-email = No e-mail
 dnc-not-sms = No text messages
 dnc-not-mail = No post
 dnc-edit = Contact preferences
+customers-export = Export CSV
+customers-exporting = Exporting…

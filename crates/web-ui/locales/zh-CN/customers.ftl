@@ -95,3 +95,5 @@ dnc-not-email = 勿发邮件
 dnc-not-sms = 勿发短信
 dnc-not-mail = 勿邮寄
 dnc-edit = 联系偏好
+customers-export = 导出 CSV
+customers-exporting = 正在导出…

@@ -95,3 +95,5 @@ dnc-not-email = 勿發郵件
 dnc-not-sms = 勿發簡訊
 dnc-not-mail = 勿郵寄
 dnc-edit = 聯絡偏好
+customers-export = 匯出 CSV
+customers-exporting = 正在匯出…

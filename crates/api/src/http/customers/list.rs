@@ -109,6 +109,85 @@ fn cursor_value(sort: Sort, r: &store::CustomerRecord) -> String {
     }
 }
 
+/// The filters of a customer list or export, as sent.
+pub(super) struct RawFilter {
+    pub owner: Option<String>,
+    pub team_id: Option<String>,
+    pub region_id: Option<String>,
+    pub stage: Option<String>,
+    pub industry: Option<String>,
+    pub tag: Option<String>,
+    pub updated_since: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Parses the filters; the region comes back apart, to be widened to its
+/// sub-regions with [`resolve_region`] on a connection.
+pub(super) fn parse_filter(
+    auth: &Auth,
+    raw: RawFilter,
+    deleted: bool,
+) -> Result<(CustomerFilter, Option<String>), ApiError> {
+    // owner, stage and sort have a fixed form: exactly that, or empty for none
+    let owner = match non_empty(raw.owner).as_deref() {
+        None => None,
+        Some("none") => Some(OwnerFilter::Pool),
+        Some("me") => Some(OwnerFilter::User(auth.user_id().to_owned())),
+        Some(other) => Some(OwnerFilter::User(id(other).map_err(|_| {
+            ApiError::bad_field("owner", "invalid_id", "must be me, none or a user id")
+        })?)),
+    };
+    let stage = match non_empty(raw.stage) {
+        None => None,
+        Some(s) => Some(
+            LifecycleStage::parse(&s)
+                .ok_or_else(|| {
+                    ApiError::bad_field(
+                        "stage",
+                        "invalid_choice",
+                        "must be one of: prospect, interested, customer, vip, churned",
+                    )
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    let region = check_query_text("region_id", &raw.region_id, 64)?;
+    let filter = CustomerFilter {
+        owner,
+        team_id: check_query_text("team_id", &raw.team_id, 64)?,
+        region_ids: None,
+        stage,
+        industry: check_query_text("industry", &raw.industry, 100)?,
+        tag: check_query_text("tag", &raw.tag, 50)?,
+        updated_since: raw
+            .updated_since
+            .as_deref()
+            .map(|s| parse_time("updated_since", s))
+            .transpose()?,
+        q: check_query_text("q", &raw.q, 100)?.map(|s| s.to_lowercase()),
+        deleted,
+    };
+    Ok((filter, region))
+}
+
+/// Widens a region filter to the region and every region below it.
+pub(super) fn resolve_region(
+    c: &mut crate::db::DbConnection,
+    filter: &mut CustomerFilter,
+    region: Option<String>,
+) -> diesel::QueryResult<()> {
+    if let Some(r) = region {
+        let tree = repo::principal::tree(c, "region")?;
+        filter.region_ids = Some(
+            kehu_domain::org::with_descendants([r.as_str()], &tree)
+                .into_iter()
+                .collect(),
+        );
+    }
+    Ok(())
+}
+
 /// List the customers the caller may see.
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(CustomerQuery),
     responses((status = 200, description = "A page of customers", body = CustomerPage)))]
@@ -143,56 +222,23 @@ pub async fn list(
             Some(After { value, id })
         }
     };
-    // owner, stage and sort have a fixed form: exactly that, or empty for none
-    let owner = match non_empty(q.owner).as_deref() {
-        None => None,
-        Some("none") => Some(OwnerFilter::Pool),
-        Some("me") => Some(OwnerFilter::User(auth.user_id().to_owned())),
-        Some(other) => Some(OwnerFilter::User(id(other).map_err(|_| {
-            ApiError::bad_field("owner", "invalid_id", "must be me, none or a user id")
-        })?)),
-    };
-    let stage = match non_empty(q.stage) {
-        None => None,
-        Some(s) => Some(
-            LifecycleStage::parse(&s)
-                .ok_or_else(|| {
-                    ApiError::bad_field(
-                        "stage",
-                        "invalid_choice",
-                        "must be one of: prospect, interested, customer, vip, churned",
-                    )
-                })?
-                .as_str()
-                .to_owned(),
-        ),
-    };
-    let region = check_query_text("region_id", &q.region_id, 64)?;
-    let mut filter = CustomerFilter {
-        owner,
-        team_id: check_query_text("team_id", &q.team_id, 64)?,
-        region_ids: None,
-        stage,
-        industry: check_query_text("industry", &q.industry, 100)?,
-        tag: check_query_text("tag", &q.tag, 50)?,
-        updated_since: q
-            .updated_since
-            .as_deref()
-            .map(|s| parse_time("updated_since", s))
-            .transpose()?,
-        q: check_query_text("q", &q.q, 100)?.map(|s| s.to_lowercase()),
+    let (mut filter, region) = parse_filter(
+        &auth,
+        RawFilter {
+            owner: q.owner,
+            team_id: q.team_id,
+            region_id: q.region_id,
+            stage: q.stage,
+            industry: q.industry,
+            tag: q.tag,
+            updated_since: q.updated_since,
+            q: q.q,
+        },
         deleted,
-    };
+    )?;
     let include_total = q.include_total.unwrap_or(false);
     let (mut rows, total) = db::run(&state.pool, move |c| {
-        if let Some(r) = region {
-            let tree = repo::principal::tree(c, "region")?;
-            filter.region_ids = Some(
-                kehu_domain::org::with_descendants([r.as_str()], &tree)
-                    .into_iter()
-                    .collect(),
-            );
-        }
+        resolve_region(c, &mut filter, region)?;
         let rows = store::list(
             c,
             scoped.predicate(),

@@ -80,6 +80,19 @@ impl Filters {
         p
     }
 
+    /// The API path exporting what this list shows (all pages, as CSV).
+    pub fn export_path(&self) -> String {
+        let mut p = String::from("/customers/export?what=customers");
+        for (k, v) in self.pairs() {
+            if v.is_empty() || k == "sort" {
+                continue;
+            }
+            let k = if k == "region" { "region_id" } else { k };
+            p.push_str(&format!("&{k}={}", encode(v)));
+        }
+        p
+    }
+
     /// How many filters (not search, not sort) are set.
     pub fn count(&self) -> usize {
         [

@@ -187,14 +187,42 @@ pub fn CustomerListPage() -> impl IntoView {
         })
     };
 
+    let exporting = RwSignal::new(false);
+    let export_error = RwSignal::new(None::<crate::api::ApiError>);
+    let export = move |path: String| {
+        if exporting.get_untracked() {
+            return;
+        }
+        exporting.set(true);
+        export_error.set(None);
+        leptos::task::spawn_local(async move {
+            match session.text(&crate::api::Call::get(path)).await {
+                Ok((_, csv)) => save_file(&csv, "kehu-customers.csv"),
+                Err(e) => export_error.set(Some(e)),
+            }
+            exporting.set(false);
+        });
+    };
+
     view! {
         <div class="cust-page">
             <div class="cust-head">
                 <h1>{t("customers-title")}</h1>
-                <a href="/customers/new" class="button button--primary cust-new" data-testid="new-customer">
-                    {Signal::derive(move || format!("+ {}", i18n.t("nav-new-customer")))}
-                </a>
+                <div class="cust-head__actions">
+                    <button type="button" class="button cust-export" data-testid="export-customers"
+                        aria-disabled=move || exporting.get().then_some("true")
+                        on:click=move |_| export(filters.get_untracked().export_path())>
+                        {move || if exporting.get() { i18n.t("customers-exporting") } else { i18n.t("customers-export") }}
+                    </button>
+                    <a href="/customers/new" class="button button--primary cust-new" data-testid="new-customer">
+                        {Signal::derive(move || format!("+ {}", i18n.t("nav-new-customer")))}
+                    </a>
+                </div>
             </div>
+            {move || export_error.get().map(|e| {
+                let lines = crate::components::problem::summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
+                view! { <div class="alert" role="alert" data-testid="export-error">{lines}</div> }
+            })}
             <div class="cust-toolbar" role="search">
                 <label class="visually-hidden" for="customer-search">{t("customers-search-label")}</label>
                 <input id="customer-search" class="field__input cust-search" type="search" data-testid="customer-search"
@@ -336,4 +364,40 @@ fn Row(c: Customer, names: Arc<Lookups>) -> impl IntoView {
             </td>
         </tr>
     }
+}
+
+/// Hands `text` to the browser as a file download.
+fn save_file(text: &str, name: &str) {
+    use wasm_bindgen::JsCast;
+    // the browser's decoder drops the server's byte-order mark; Excel needs it
+    let text = if text.starts_with('\u{feff}') {
+        text.to_owned()
+    } else {
+        format!("\u{feff}{text}")
+    };
+    let parts = web_sys::js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Some(a) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // revoked once the download has surely started
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
 }
