@@ -49,17 +49,23 @@ test('the admin creates a sales rep who then sees only their own scope, until de
   await expect(rep.signedInAs).toContainText('测试代表');
   await expect(repPage.getByTestId(/^(nav|tab)-admin$/)).toHaveCount(0);
 
-  // Their scope, as the API tells their own session: customers they own, and nothing else yet.
+  // Their scope, as the API tells their own session: customers they own (none
+  // yet), and the company pool of their region to claim from, nothing else.
   const scope = await repPage.evaluate(async () => {
     const token = sessionStorage.getItem('kehu.access_token');
     const headers = { Authorization: `Bearer ${token}` };
     const me = await (await fetch('/api/v1/me', { headers })).json();
-    const customers = await (await fetch('/api/v1/customers?limit=200', { headers })).json();
+    const mine = await (await fetch('/api/v1/customers?owner=me&limit=200', { headers })).json();
+    const all = await (await fetch('/api/v1/customers?limit=200', { headers })).json();
     const read = me.permissions.find((p: { resource: string; action: string }) =>
       p.resource === 'customer' && p.action === 'read');
-    return { read: read?.scopes, customers: customers.data.length };
+    return {
+      read: read?.scopes,
+      mine: mine.data.length,
+      othersOwned: all.data.filter((c: { owner_id: string | null }) => c.owner_id !== null).length,
+    };
   });
-  expect(scope).toEqual({ read: ['own'], customers: 0 });
+  expect(scope).toEqual({ read: ['own'], mine: 0, othersOwned: 0 });
 
   await repPage.goto('/admin/users');
   await expect(repPage.getByTestId('admin-not-allowed')).toBeVisible();

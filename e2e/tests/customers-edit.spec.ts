@@ -31,6 +31,12 @@ test('edits in place: the API\'s validation message at the field, then a success
   // the change is stored: a reload shows it
   await page.reload();
   await expect(customer.section('reach')).toContainText(landline);
+
+  // and the history says who changed what
+  const latest = page.getByTestId('history-entry').first();
+  await expect(latest).toContainText('Customer changed');
+  await expect(latest).toContainText(`Phones: — → ${mobile.digits}, ${landline}`);
+  await expect(page.getByTestId('history-entry').last()).toContainText('Customer created');
 });
 
 test('an edit conflict offers to reload and re-apply the change', async ({ page, request }, testInfo) => {

@@ -21,6 +21,8 @@ test('a rep claims a pool customer of their region, releases it with a reason, a
   await expect(customer.heading).toHaveText(c.name);
   await expect(customer.owner).toHaveText('公海');
   await expect(page.getByTestId('no-owner-changes')).toBeVisible();
+  // the pool is there to claim from, not to edit
+  await expect(page.getByTestId('edit-profile')).toHaveCount(0);
   await attachScreenshot(page, testInfo, 'pool-customer-zh');
 
   await customer.claim.click();

@@ -184,6 +184,34 @@ impl Contact {
     pub fn search_text(&self) -> String {
         text::search_text(&self.name, &self.phones, &self.emails)
     }
+
+    /// The fields its history shows.
+    pub fn audit_fields(&self) -> crate::audit::Fields {
+        use crate::audit::list;
+        vec![
+            ("name", Some(self.name.clone())),
+            ("title", self.title.clone()),
+            (
+                "phones",
+                list(&self.phones.iter().map(|p| p.as_str()).collect::<Vec<_>>()),
+            ),
+            (
+                "emails",
+                list(&self.emails.iter().map(|e| e.as_str()).collect::<Vec<_>>()),
+            ),
+            ("notes", self.notes.clone()),
+            (
+                "do_not_contact",
+                list(
+                    &self
+                        .do_not_contact
+                        .iter()
+                        .map(|m| m.channel.as_str())
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+        ]
+    }
 }
 
 #[cfg(test)]

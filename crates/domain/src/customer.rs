@@ -250,6 +250,40 @@ impl Customer {
         text::search_text(&self.name, &self.phones, &self.emails)
     }
 
+    /// The fields its history shows.
+    pub fn audit_fields(&self) -> crate::audit::Fields {
+        use crate::audit::list;
+        vec![
+            ("name", Some(self.name.clone())),
+            ("kind", Some(self.kind.as_str().to_owned())),
+            (
+                "lifecycle_stage",
+                Some(self.lifecycle_stage.as_str().to_owned()),
+            ),
+            ("industry", self.industry.clone()),
+            ("source", self.source.clone()),
+            ("region_id", self.region_id.clone()),
+            ("product_line_ids", list(&self.product_line_ids)),
+            ("owner_id", self.owner_id.clone()),
+            ("team_id", self.team_id.clone()),
+            ("partner_id", self.partner_id.clone()),
+            (
+                "tags",
+                list(&self.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
+            ),
+            (
+                "phones",
+                list(&self.phones.iter().map(|p| p.as_str()).collect::<Vec<_>>()),
+            ),
+            (
+                "emails",
+                list(&self.emails.iter().map(|e| e.as_str()).collect::<Vec<_>>()),
+            ),
+            ("address", self.address.clone()),
+            ("notes", self.notes.clone()),
+        ]
+    }
+
     /// What this customer is compared by when looking for duplicates.
     pub fn dedup_keys(&self) -> crate::dedup::Keys {
         let phones: Vec<&str> = self.phones.iter().map(|p| p.as_str()).collect();

@@ -5,6 +5,7 @@
 //! (wasm32) reuses the same validation.
 
 pub mod access;
+pub mod audit;
 pub mod contact;
 pub mod customer;
 pub mod dedup;

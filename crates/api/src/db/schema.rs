@@ -220,6 +220,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        customer_id -> Nullable<Text>,
+        action -> Text,
+        changes -> Text,
+        user_id -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> Text,
         customer_id -> Text,
@@ -278,6 +292,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_stage_changes,
     customer_keys,
     customer_owner_changes,
+    audit_log,
     customer_duplicate_overrides,
     contacts,
     idempotency_keys,

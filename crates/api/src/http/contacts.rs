@@ -2,6 +2,7 @@
 //! changing one needs update on the customer.
 
 use super::cursor;
+use super::customers::changed_by;
 use super::customers::{Scoped, load_for};
 use super::extract::{Body, IfMatch, etag, id};
 use super::idempotency::{self, Created, IdempotencyKey};
@@ -10,11 +11,13 @@ use super::wire::customers::{ContactCreate, ContactOut, ContactPage, ContactUpda
 use crate::auth::Auth;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
+use crate::repo::audit::{self as audit_log, Entity};
 use crate::repo::contacts::{self as store, ContactRow};
 use crate::repo::customers::{Liveness, WriteOutcome};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use kehu_domain::access::Action;
+use kehu_domain::audit::{self, Action as AuditAction};
 use kehu_domain::contact::{Contact, DncBy, RawContact};
 use kehu_domain::paging::Limit;
 use serde::Deserialize;
@@ -171,7 +174,19 @@ pub async fn create(
         format!("{cid}:{}", digest.0),
         move |c| {
             load_for(c, &a, &cid, Action::Update, Liveness::Live)?;
-            let r = store::insert(c, &db::new_id(), &cid, &contact, a.user_id(), db::now())?;
+            let now = db::now();
+            let r = store::insert(c, &db::new_id(), &cid, &contact, a.user_id(), now)?;
+            let created = audit::diff(&Vec::new(), &contact.audit_fields());
+            audit_log::record(
+                c,
+                Entity::Contact,
+                &r.id,
+                &cid,
+                AuditAction::Create,
+                &created,
+                changed_by(&a),
+                now,
+            )?;
             let location = format!("/api/v1/contacts/{}", r.id);
             Ok(Created {
                 body: serde_json::to_value(ContactOut::from(r))
@@ -241,21 +256,37 @@ pub async fn update(
         if cur.version != expected {
             return Err(stale(cur.version));
         }
-        let next = cur.to_domain().patch(raw)?;
+        let before = cur.to_domain();
+        let next = before.patch(raw)?;
         let upd = Scoped::new(&auth, Action::Update);
-        match store::update(
-            c,
-            &kid,
-            expected,
-            &next,
-            || upd.cond(),
-            auth.user_id(),
-            db::now(),
-        )? {
-            WriteOutcome::Done(r) => Ok(r),
-            WriteOutcome::Stale(v) => Err(stale(v)),
-            WriteOutcome::NotFound => Err(ApiError::not_found("contact")),
-        }
+        db::write_tx(c, |c| {
+            let now = db::now();
+            let r = match store::update(
+                c,
+                &kid,
+                expected,
+                &next,
+                || upd.cond(),
+                auth.user_id(),
+                now,
+            )? {
+                WriteOutcome::Done(r) => r,
+                WriteOutcome::Stale(v) => return Err(stale(v)),
+                WriteOutcome::NotFound => return Err(ApiError::not_found("contact")),
+            };
+            let changes = audit::diff(&before.audit_fields(), &next.audit_fields());
+            audit_log::record(
+                c,
+                Entity::Contact,
+                &kid,
+                &r.customer_id,
+                AuditAction::Update,
+                &changes,
+                changed_by(&auth),
+                now,
+            )?;
+            Ok(r)
+        })
     })
     .await?;
     Ok(respond(StatusCode::OK, r))
@@ -276,11 +307,31 @@ async fn set_deleted(
         };
         load_for(c, &auth, &cur.customer_id, Action::Update, Liveness::Live)?;
         let upd = Scoped::new(&auth, Action::Update);
-        match store::set_deleted(c, &kid, to_trash, || upd.cond(), auth.user_id(), db::now())? {
-            WriteOutcome::Done(r) => Ok(r),
-            WriteOutcome::Stale(v) => Err(stale(v)),
-            WriteOutcome::NotFound => Err(ApiError::not_found("contact")),
-        }
+        db::write_tx(c, |c| {
+            let now = db::now();
+            let r = match store::set_deleted(c, &kid, to_trash, || upd.cond(), auth.user_id(), now)?
+            {
+                WriteOutcome::Done(r) => r,
+                WriteOutcome::Stale(v) => return Err(stale(v)),
+                WriteOutcome::NotFound => return Err(ApiError::not_found("contact")),
+            };
+            let action = if to_trash {
+                AuditAction::Delete
+            } else {
+                AuditAction::Restore
+            };
+            audit_log::record(
+                c,
+                Entity::Contact,
+                &kid,
+                &r.customer_id,
+                action,
+                &[],
+                changed_by(&auth),
+                now,
+            )?;
+            Ok(r)
+        })
     })
     .await
 }

@@ -10,12 +10,14 @@ use crate::auth::{Auth, Via};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::access_sql::{CustomerCondition, customer_condition};
+use crate::repo::audit::Entity;
 use crate::repo::customers::{self as store, Liveness, WriteOutcome, dedup, owners, stages};
 use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::header, web};
 use kehu_domain::FieldError;
 use kehu_domain::access::{self, Action, Predicate, Resource};
+use kehu_domain::audit::{self, Action as AuditAction};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
 use kehu_domain::error::Collector;
 use kehu_domain::lifecycle;
@@ -134,6 +136,17 @@ pub async fn create(
         let like = check(c, &a, &customer.dedup_keys(), None, reason.as_ref())?;
         let now = db::now();
         let r = store::insert(c, &db::new_id(), &customer, a.user_id(), now)?;
+        let created = audit::diff(&Vec::new(), &customer.audit_fields());
+        repo::audit::record(
+            c,
+            Entity::Customer,
+            &r.row.id,
+            &r.row.id,
+            AuditAction::Create,
+            &created,
+            changed_by(&a),
+            now,
+        )?;
         if let Some(reason) = reason.as_ref().filter(|_| !like.is_empty()) {
             dedup::record_override(c, &r.row.id, reason, &like, changed_by(&a), now)?;
         }
@@ -255,6 +268,17 @@ pub async fn update(
             if let Some(t) = moved {
                 stages::record(c, &cid, &t, changed_by(&auth), now)?;
             }
+            let changes = audit::diff(&before.audit_fields(), &next.audit_fields());
+            repo::audit::record(
+                c,
+                Entity::Customer,
+                &cid,
+                &cid,
+                AuditAction::Update,
+                &changes,
+                changed_by(&auth),
+                now,
+            )?;
             if before.owner_id != next.owner_id {
                 let change = owners::OwnerChange {
                     kind: OwnerChangeKind::Assign,
@@ -274,7 +298,7 @@ pub async fn update(
     Ok(respond(actix_web::http::StatusCode::OK, r))
 }
 
-fn changed_by(auth: &Auth) -> stages::ChangedBy<'_> {
+pub(crate) fn changed_by(auth: &Auth) -> stages::ChangedBy<'_> {
     stages::ChangedBy {
         user_id: Some(auth.user_id()),
         api_key_id: match &auth.via {
@@ -349,19 +373,38 @@ async fn set_deleted(
         }
         found?;
         let del = Scoped::new(&auth, Action::Delete);
-        match store::set_deleted(
-            c,
-            &cid,
-            to_trash,
-            expected,
-            || del.cond(),
-            auth.user_id(),
-            db::now(),
-        )? {
-            WriteOutcome::Done(r) => Ok(r),
-            WriteOutcome::Stale(v) => Err(stale(v)),
-            WriteOutcome::NotFound => Err(ApiError::not_found("customer")),
-        }
+        db::write_tx(c, |c| {
+            let now = db::now();
+            let r = match store::set_deleted(
+                c,
+                &cid,
+                to_trash,
+                expected,
+                || del.cond(),
+                auth.user_id(),
+                now,
+            )? {
+                WriteOutcome::Done(r) => r,
+                WriteOutcome::Stale(v) => return Err(stale(v)),
+                WriteOutcome::NotFound => return Err(ApiError::not_found("customer")),
+            };
+            let action = if to_trash {
+                AuditAction::Delete
+            } else {
+                AuditAction::Restore
+            };
+            repo::audit::record(
+                c,
+                Entity::Customer,
+                &cid,
+                &cid,
+                action,
+                &[],
+                changed_by(&auth),
+                now,
+            )?;
+            Ok(r)
+        })
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! The HTTP edge: parse, authorize, call the domain, persist, respond.
 
 pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod csv;
@@ -43,5 +44,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     org::partners::configure(cfg);
     api_keys::configure(cfg);
     customers::configure(cfg);
+    audit::configure(cfg);
     contacts::configure(cfg);
 }

@@ -3,6 +3,7 @@
 
 pub mod access_sql;
 pub mod api_keys;
+pub mod audit;
 pub mod contacts;
 pub mod customers;
 pub mod idempotency;

@@ -7,6 +7,7 @@ mod helpers;
 mod access_matrix;
 mod access_property;
 mod api_keys;
+mod audit;
 mod auth;
 mod concurrency;
 mod contacts;

@@ -25,6 +25,24 @@ pub fn record(
     by: ChangedBy<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    // an owner set by an edit is in that edit's audit entry already
+    if ch.kind != OwnerChangeKind::Assign {
+        let changes = [kehu_domain::audit::FieldChange {
+            field: "owner_id".into(),
+            old: ch.from.map(str::to_owned),
+            new: ch.to.map(str::to_owned),
+        }];
+        crate::repo::audit::record(
+            c,
+            crate::repo::audit::Entity::Customer,
+            customer_id,
+            customer_id,
+            kehu_domain::audit::Action::Update,
+            &changes,
+            by,
+            now,
+        )?;
+    }
     diesel::insert_into(coc::table)
         .values((
             coc::id.eq(crate::db::new_id()),

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use super::contacts::ContactsCard;
 use super::edit::SectionCard;
+use super::history::History;
 use super::ownership::{OwnerHistory, PoolActions};
 use super::stages::StageHistory;
 use crate::api::{ApiError, Call, Versioned};
@@ -202,6 +203,7 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                     <ContactsCard customer_id=id />
                     <StageHistory record=record />
                     <OwnerHistory record=record />
+                    <History record=record names=names />
                 </div>
             </div>
         </div>

@@ -106,6 +106,12 @@ pub fn SectionCard(
     let sections = [section];
     // the section's values when editing began: only what the user changed is sent
     let original = StoredValue::new(Body::default());
+    let may_edit = move || {
+        let owner = record.with(|r| r.as_ref().and_then(|v| v.data.owner_id.clone()));
+        session
+            .me()
+            .is_some_and(|m| m.may_edit_customer(owner.as_deref()))
+    };
     let dup_reason = RwSignal::new(String::new());
     let id = move || {
         record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone()).unwrap_or_default())
@@ -241,7 +247,7 @@ pub fn SectionCard(
             <section class="card cust-section" data-testid=format!("section-{slug}") aria-labelledby=format!("h-{slug}")>
                 <div class="cust-section__head">
                     <h2 id=format!("h-{slug}")>{t(title)}</h2>
-                    {move || (!editing.get()).then(|| view! {
+                    {move || (!editing.get() && may_edit()).then(|| view! {
                         <button type="button" class="button button--ghost" data-testid=format!("edit-{slug}") on:click=start
                             aria-label=Signal::derive(move || format!("{}: {}", i18n.t("action-edit"), i18n.t(title)))>
                             {t("action-edit")}

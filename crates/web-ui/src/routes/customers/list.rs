@@ -71,8 +71,10 @@ pub fn CustomerListPage() -> impl IntoView {
             let r = session
                 .get_json::<Page<Customer>>(&f.api_path(cursor.as_deref()))
                 .await;
-            if generation.get_value() != g {
-                return; // a newer search replaced this one
+            // a newer search replaced this one, or the page is gone (signed
+            // out meanwhile): reading a disposed value would abort the app
+            if generation.try_get_value() != Some(g) {
+                return;
             }
             match r {
                 Ok(page) => {

@@ -22,9 +22,13 @@ struct Release {
 /// What went wrong, in the reader's language: the summary and each field
 /// problem's message (the limits come as problems on `owner_id`).
 fn explain(i18n: I18n, e: &ApiError) -> Vec<String> {
-    let mut lines = summary(i18n, e);
-    lines.extend(e.fields().iter().map(|p| field_message(i18n, p)));
-    lines
+    let fields: Vec<String> = e.fields().iter().map(|p| field_message(i18n, p)).collect();
+    // a limit says it all; the generic "conflict" line would only confuse
+    if fields.is_empty() {
+        summary(i18n, e)
+    } else {
+        fields
+    }
 }
 
 /// Claim (for a customer in the pool) or release (for one's own customer).

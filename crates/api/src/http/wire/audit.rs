@@ -1,0 +1,45 @@
+//! The audit log on the wire.
+
+use super::customers::UserRef;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One field's value before and after a change (`null`: empty).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChangeOut {
+    #[schema(example = "industry")]
+    pub field: String,
+    pub old: Option<String>,
+    #[schema(example = "零售")]
+    pub new: Option<String>,
+}
+
+/// One change to a record.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e80", "entity": "customer", "entity_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "customer_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "action": "update", "changes": [{"field": "industry", "old": null, "new": "零售"}], "changed_by": {"id": "0193a5c8-0000-7000-8000-000000000002", "display_name": "陈东"}, "api_key_id": null, "at": "2026-11-30T08:30:00Z"}))]
+pub struct AuditEntryOut {
+    pub id: String,
+    /// `customer` or `contact`.
+    pub entity: String,
+    pub entity_id: String,
+    /// The customer the record concerns.
+    pub customer_id: Option<String>,
+    /// `create`, `update`, `delete` or `restore`.
+    pub action: String,
+    /// For create and update: each field that changed (for create: every field set).
+    pub changes: Vec<FieldChangeOut>,
+    /// The user; `null` for a change Kehu made by itself (pool recycling).
+    pub changed_by: Option<UserRef>,
+    /// Set when the change came through an API key rather than the UI.
+    pub api_key_id: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A page of audit entries, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub data: Vec<AuditEntryOut>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}

@@ -1,0 +1,138 @@
+//! The audit log: field-level changes to customers and contacts.
+
+use crate::db::DbConnection;
+use crate::db::schema::audit_log as al;
+use crate::repo::customers::stages::ChangedBy;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use kehu_domain::audit::{Action, FieldChange};
+
+/// What kind of record an entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Customer,
+    Contact,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Customer => "customer",
+            Entity::Contact => "contact",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Entity::Customer, Entity::Contact]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+    }
+}
+
+/// Records a change; nothing when an update changed no field. Part of the
+/// transaction that makes the change.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one entry has this many parts; a struct would only rename them"
+)]
+pub fn record(
+    c: &mut DbConnection,
+    entity: Entity,
+    entity_id: &str,
+    customer_id: &str,
+    action: Action,
+    changes: &[FieldChange],
+    by: ChangedBy<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if action == Action::Update && changes.is_empty() {
+        return Ok(());
+    }
+    diesel::insert_into(al::table)
+        .values((
+            al::id.eq(crate::db::new_id()),
+            al::entity.eq(entity.as_str()),
+            al::entity_id.eq(entity_id),
+            al::customer_id.eq(customer_id),
+            al::action.eq(action.as_str()),
+            al::changes.eq(serde_json::to_string(changes).unwrap_or_else(|_| "[]".into())),
+            al::user_id.eq(by.user_id),
+            al::api_key_id.eq(by.api_key_id),
+            al::at.eq(now),
+        ))
+        .execute(c)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct AuditRow {
+    pub id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub customer_id: Option<String>,
+    pub action: String,
+    pub changes: String,
+    pub user_id: Option<String>,
+    pub api_key_id: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// Which entries to list; all set filters apply.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<Entity>,
+    pub entity_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub user_id: Option<String>,
+    pub api_key_id: Option<String>,
+    pub since: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
+/// Entries newest first, after the cursor (at, id) of the previous page.
+pub fn list(
+    c: &mut DbConnection,
+    f: &AuditFilter,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut q = al::table.into_boxed();
+    if let Some(e) = f.entity {
+        q = q.filter(al::entity.eq(e.as_str()));
+    }
+    if let Some(id) = &f.entity_id {
+        q = q.filter(al::entity_id.eq(id.clone()));
+    }
+    if let Some(id) = &f.customer_id {
+        q = q.filter(al::customer_id.eq(id.clone()));
+    }
+    if let Some(id) = &f.user_id {
+        q = q.filter(al::user_id.eq(id.clone()));
+    }
+    if let Some(id) = &f.api_key_id {
+        q = q.filter(al::api_key_id.eq(id.clone()));
+    }
+    if let Some(t) = f.since {
+        q = q.filter(al::at.ge(t));
+    }
+    if let Some(t) = f.until {
+        q = q.filter(al::at.lt(t));
+    }
+    if let Some((at, id)) = before {
+        q = q.filter(al::at.lt(at).or(al::at.eq(at).and(al::id.lt(id))));
+    }
+    q.order((al::at.desc(), al::id.desc()))
+        .limit(limit)
+        .select((
+            al::id,
+            al::entity,
+            al::entity_id,
+            al::customer_id,
+            al::action,
+            al::changes,
+            al::user_id,
+            al::api_key_id,
+            al::at,
+        ))
+        .load(c)
+}

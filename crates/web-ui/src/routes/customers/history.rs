@@ -1,0 +1,136 @@
+//! A customer's history: every change to it and its contacts, field by
+//! field, with who and when (审计).
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+
+use super::detail::Record;
+use super::stages::local_time;
+use crate::api::ApiError;
+use crate::components::customers::model::Lookups;
+use crate::components::customers::t;
+use crate::components::problem::summary;
+use crate::i18n::I18n;
+use crate::session::Session;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct FieldChange {
+    field: String,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Person {
+    display_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Entry {
+    id: String,
+    entity: String,
+    action: String,
+    changes: Vec<FieldChange>,
+    changed_by: Option<Person>,
+    api_key_id: Option<String>,
+    at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Entries {
+    data: Vec<Entry>,
+}
+
+/// A value as people read it: names instead of ids, stages translated.
+fn shown(i18n: I18n, names: &Lookups, field: &str, v: &Option<String>) -> String {
+    let Some(v) = v else { return "—".into() };
+    match field {
+        "owner_id" => names.user(v).unwrap_or_else(|| v.clone()),
+        "region_id" => names.region(v).unwrap_or_else(|| v.clone()),
+        "product_line_ids" => v
+            .split(", ")
+            .map(|p| names.product_line(p).unwrap_or_else(|| p.to_owned()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        "lifecycle_stage" => i18n.t(&format!("stage-{v}")),
+        "kind" => i18n.t(&format!("kind-{v}")),
+        _ => v.clone(),
+    }
+}
+
+#[component]
+pub fn History(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let entries = RwSignal::new(None::<Result<Vec<Entry>, ApiError>>);
+    let version = Memo::new(move |_| {
+        record.with(|r| r.as_ref().map(|v| (v.data.id.clone(), v.etag.clone())))
+    });
+    Effect::new(move |_| {
+        let Some((id, _)) = version.get() else { return };
+        spawn_local(async move {
+            let r = session
+                .get_json::<Entries>(&format!("/customers/{id}/history?limit=50"))
+                .await;
+            entries.set(Some(r.map(|e| e.data)));
+        });
+    });
+    let body = move || match entries.get() {
+        None => view! { <span class="skeleton"></span> }.into_any(),
+        Some(Err(e)) => {
+            let lines = summary(i18n, &e)
+                .into_iter()
+                .map(|l| view! { <p>{l}</p> })
+                .collect_view();
+            view! { <div class="alert" role="alert">{lines}</div> }.into_any()
+        }
+        Some(Ok(list)) => {
+            let lang = i18n.lang().code();
+            let n = names.get();
+            let items = list
+                .into_iter()
+                .map(|e| {
+                    let who = e.changed_by.map(|p| p.display_name).unwrap_or_else(|| i18n.t("customers-stage-automatic"));
+                    let via = e.api_key_id.map(|_| format!(" · {}", i18n.t("history-via-api")));
+                    let what = i18n.t(&format!("history-{}-{}", e.entity, e.action));
+                    let fields = e
+                        .changes
+                        .iter()
+                        .map(|c| {
+                            let label = i18n
+                                .try_t(&format!("history-field-{}", c.field))
+                                .unwrap_or_else(|| c.field.clone());
+                            let text = if e.action == "create" {
+                                format!("{label}: {}", shown(i18n, &n, &c.field, &c.new))
+                            } else {
+                                format!(
+                                    "{label}: {} → {}",
+                                    shown(i18n, &n, &c.field, &c.old),
+                                    shown(i18n, &n, &c.field, &c.new)
+                                )
+                            };
+                            view! { <li>{text}</li> }
+                        })
+                        .collect_view();
+                    view! {
+                        <li class="cust-stage" data-testid="history-entry" data-id=e.id>
+                            <p class="cust-stage__move">{what}</p>
+                            <p class="muted">{format!("{who}{} · {}", via.unwrap_or_default(), local_time(&e.at, lang))}</p>
+                            <ul class="cust-history__fields">{fields}</ul>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="cust-stages">{items}</ul> }.into_any()
+        }
+    };
+    view! {
+        <section class="card cust-section" data-testid="history" aria-labelledby="h-history">
+            <h2 id="h-history">{t("history-title")}</h2>
+            {body}
+        </section>
+    }
+}
