@@ -4,17 +4,14 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde::Deserialize;
 
 use super::detail::Record;
+use super::follow::{failed, follow};
 use super::stages::local_time;
-use crate::api::ApiError;
 use crate::components::customers::model::Lookups;
 use crate::components::customers::t;
-use crate::components::problem::summary;
 use crate::i18n::I18n;
-use crate::session::Session;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct FieldChange {
@@ -39,11 +36,6 @@ struct Entry {
     at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Entries {
-    data: Vec<Entry>,
-}
-
 /// A value as people read it: names instead of ids, stages translated.
 fn shown(i18n: I18n, names: &Lookups, field: &str, v: &Option<String>) -> String {
     let Some(v) = v else { return "—".into() };
@@ -64,29 +56,10 @@ fn shown(i18n: I18n, names: &Lookups, field: &str, v: &Option<String>) -> String
 #[component]
 pub fn History(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     let i18n = I18n::get();
-    let session = Session::get();
-    let entries = RwSignal::new(None::<Result<Vec<Entry>, ApiError>>);
-    let version = Memo::new(move |_| {
-        record.with(|r| r.as_ref().map(|v| (v.data.id.clone(), v.etag.clone())))
-    });
-    Effect::new(move |_| {
-        let Some((id, _)) = version.get() else { return };
-        spawn_local(async move {
-            let r = session
-                .get_json::<Entries>(&format!("/customers/{id}/history?limit=50"))
-                .await;
-            entries.set(Some(r.map(|e| e.data)));
-        });
-    });
+    let entries = follow::<Entry>(record, |id| format!("/customers/{id}/history?limit=50"));
     let body = move || match entries.get() {
         None => view! { <span class="skeleton"></span> }.into_any(),
-        Some(Err(e)) => {
-            let lines = summary(i18n, &e)
-                .into_iter()
-                .map(|l| view! { <p>{l}</p> })
-                .collect_view();
-            view! { <div class="alert" role="alert">{lines}</div> }.into_any()
-        }
+        Some(Err(e)) => failed(i18n, &e),
         Some(Ok(list)) => {
             let lang = i18n.lang().code();
             let n = names.get();

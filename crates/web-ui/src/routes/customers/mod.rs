@@ -4,6 +4,7 @@ mod contacts;
 pub mod detail;
 mod edit;
 mod filters;
+mod follow;
 mod history;
 pub mod list;
 pub mod new;

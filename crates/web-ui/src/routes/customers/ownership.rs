@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use super::detail::Record;
+use super::follow::{failed, follow};
 use super::stages::local_time;
 use crate::api::{ApiError, Call};
 use crate::components::customers::model::Customer;
@@ -135,29 +136,11 @@ struct Change {
     changed_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Changes {
-    data: Vec<Change>,
-}
-
 /// The owner changes, newest first; reloaded when the customer changes.
 #[component]
 pub fn OwnerHistory(record: Record) -> impl IntoView {
     let i18n = I18n::get();
-    let session = Session::get();
-    let changes = RwSignal::new(None::<Result<Vec<Change>, ApiError>>);
-    let version = Memo::new(move |_| {
-        record.with(|r| r.as_ref().map(|v| (v.data.id.clone(), v.etag.clone())))
-    });
-    Effect::new(move |_| {
-        let Some((id, _)) = version.get() else { return };
-        spawn_local(async move {
-            let r = session
-                .get_json::<Changes>(&format!("/customers/{id}/owner-changes"))
-                .await;
-            changes.set(Some(r.map(|c| c.data)));
-        });
-    });
+    let changes = follow::<Change>(record, |id| format!("/customers/{id}/owner-changes"));
     let name = move |p: Option<Person>| {
         p.map(|p| p.display_name)
             .unwrap_or_else(|| i18n.t("customers-owner-pool"))
@@ -165,10 +148,7 @@ pub fn OwnerHistory(record: Record) -> impl IntoView {
     let body = move || {
         match changes.get() {
         None => view! { <span class="skeleton"></span> }.into_any(),
-        Some(Err(e)) => {
-            let lines = summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
-            view! { <div class="alert" role="alert">{lines}</div> }.into_any()
-        }
+        Some(Err(e)) => failed(i18n, &e),
         Some(Ok(list)) if list.is_empty() => {
             view! { <p class="muted" data-testid="no-owner-changes">{i18n.t("pool-no-owner-changes")}</p> }.into_any()
         }

@@ -1,15 +1,12 @@
 //! A customer's lifecycle stage changes: from, to, who, when and why.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde::Deserialize;
 
 use super::detail::Record;
-use crate::api::ApiError;
+use super::follow::{failed, follow};
 use crate::components::customers::t;
-use crate::components::problem::summary;
 use crate::i18n::I18n;
-use crate::session::Session;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Change {
@@ -25,11 +22,6 @@ struct Change {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Person {
     display_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Changes {
-    data: Vec<Change>,
 }
 
 /// The time in the reader's time zone and language, e.g. 2026/11/23 16:30.
@@ -50,28 +42,12 @@ pub(crate) fn local_time(utc: &str, lang: &str) -> String {
 #[component]
 pub fn StageHistory(record: Record) -> impl IntoView {
     let i18n = I18n::get();
-    let session = Session::get();
-    let changes = RwSignal::new(None::<Result<Vec<Change>, ApiError>>);
-    let version = Memo::new(move |_| {
-        record.with(|r| r.as_ref().map(|v| (v.data.id.clone(), v.etag.clone())))
-    });
-    Effect::new(move |_| {
-        let Some((id, _)) = version.get() else { return };
-        spawn_local(async move {
-            let r = session
-                .get_json::<Changes>(&format!("/customers/{id}/stage-changes"))
-                .await;
-            changes.set(Some(r.map(|c| c.data)));
-        });
-    });
+    let changes = follow::<Change>(record, |id| format!("/customers/{id}/stage-changes"));
     let stage = move |s: &str| i18n.t(&format!("stage-{s}"));
     let body = move || {
         match changes.get() {
         None => view! { <span class="skeleton"></span> }.into_any(),
-        Some(Err(e)) => {
-            let lines = summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
-            view! { <div class="alert" role="alert">{lines}</div> }.into_any()
-        }
+        Some(Err(e)) => failed(i18n, &e),
         Some(Ok(list)) if list.is_empty() => {
             view! { <p class="muted" data-testid="no-stage-changes">{i18n.t("customers-no-stage-changes")}</p> }.into_any()
         }
