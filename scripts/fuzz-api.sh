@@ -15,7 +15,8 @@
 #   FUZZ_EXAMPLES=60 scripts/fuzz-api.sh    # the long run (make fuzz-api)
 #   FUZZ_RUNS="sales_rep partner" scripts/fuzz-api.sh   # only these runs
 #
-# Checks: all of schemathesis' checks, with one left out and one adjusted:
+# Checks: all of schemathesis' checks, with one left out, one adjusted, and
+# the object-level check only where peers must be kept apart (see below):
 # - positive_data_acceptance is left out: the API validates meaning beyond
 #   JSON Schema (a phone has 5 to 20 digits, an e-mail has a domain, a
 #   referenced region exists, a cursor is one this API issued, a date exists
@@ -89,10 +90,19 @@ peers = ["$peer1", "$peer2"]
 [checks.missing_required_header]
 expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]
 EOF
+  # Roles that read every customer (administrators, service, marketing) share
+  # every object with their peer by design, including each contact's history,
+  # which no list shows, so the check cannot tell; for them it only repeats
+  # that everyone sees everything. It runs for the roles whose peers must be
+  # kept apart: managers, reps, partners and API keys.
+  exclude="positive_data_acceptance"
+  case "$run" in
+    admin | service_agent | marketing) exclude="$exclude,object_level_authorization" ;;
+  esac
   log "run $run: as $user, peers $peer1 and $peer2"
   rc=0
   (cd "$dir" && "$VENV/bin/schemathesis" --config-file "$dir/schemathesis.toml" --no-color run "$BASE/api/openapi.json" \
-    --checks all --exclude-checks positive_data_acceptance \
+    --checks all --exclude-checks "$exclude" \
     --phases "$PHASES" -n "$EXAMPLES" --seed "$SEED" --generation-deterministic --workers 1 \
     --suppress-health-check all --report junit --report-junit-path "$dir/junit.xml") \
     >"$dir/out.txt" 2>&1 || rc=$?

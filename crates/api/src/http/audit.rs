@@ -230,12 +230,9 @@ pub async fn audit(
         customer_id: None,
         user_id: opt_id("user_id", q.user_id)?,
         api_key_id: opt_id("api_key_id", q.api_key_id)?,
-        since: non_empty(q.since)
-            .map(|s| parse_time("since", &s))
-            .transpose()?,
-        until: non_empty(q.until)
-            .map(|s| parse_time("until", &s))
-            .transpose()?,
+        // an empty time is a mistake, not "no limit": the schema says date-time
+        since: q.since.map(|s| parse_time("since", &s)).transpose()?,
+        until: q.until.map(|s| parse_time("until", &s)).transpose()?,
     };
     let before = before(q.cursor)?;
     let out = db::run(&state.pool, move |c| page(c, &f, before, limit)).await?;

@@ -213,6 +213,11 @@ async fn administrators_filter_the_whole_log(app: TestApp) {
     assert_eq!(p2.body["data"].as_array().unwrap().len(), 1);
     assert_eq!(p2.body["next_cursor"], Value::Null);
     assert_eq!(admin.get("/api/v1/audit?since=yesterday").await.status, 400);
+    assert_eq!(
+        admin.get("/api/v1/audit?until=").await.status,
+        400,
+        "empty is not \"no limit\""
+    );
 }
 db_test!(administrators_filter_the_whole_log);
 
