@@ -56,6 +56,7 @@ const LARGE: &[&str] = &[
     "customer_stage_changes",
     "customer_tags",
     "customer_product_lines",
+    "customer_keys",
 ];
 const SORT_INDEXES: &[&str] = &["customers_updated", "customers_created", "customers_name"];
 
@@ -157,6 +158,8 @@ fn seed(c: &mut DbConnection) {
             .execute(c)
             .unwrap();
     }
+    // the duplicate keys, as `kehu seed` and `kehu serve` make them
+    while kehu_api::repo::customers::dedup::refresh_stale_keys(c, 1000).unwrap() > 0 {}
     db::analyze(c).unwrap();
 }
 
@@ -374,6 +377,23 @@ async fn no_full_scans(app: TestApp) {
         ),
         &[],
     );
+    // every create and every edit that adds a key looks these up
+    use kehu_api::repo::customers::dedup::candidates_query;
+    use kehu_domain::dedup::Match;
+    for (kind, key) in [
+        (Match::Name, "华联超市"),
+        (Match::Phone, "+8613800138000"),
+        (Match::Email, "a@example.com"),
+    ] {
+        chk.check(
+            &format!("duplicate candidates by {}", kind.as_str()),
+            explain::plan(
+                c,
+                candidates_query(kind, vec![key, "other"], Some(&some_id)),
+            ),
+            &[],
+        );
+    }
     assert!(chk.checked > 500, "only {} plans checked", chk.checked);
     assert!(
         chk.failures.is_empty(),

@@ -33,6 +33,35 @@ pub fn set_keys(c: &mut DbConnection, customer_id: &str, keys: &Keys) -> QueryRe
     Ok(())
 }
 
+/// The query of [`candidates`] for one kind of key: ids of live customers
+/// (other than `except`) with one of `wanted`.
+pub fn candidates_query<'a>(
+    kind: Match,
+    wanted: Vec<&'a str>,
+    except: Option<&str>,
+) -> diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::Select<
+        diesel::dsl::InnerJoin<customer_keys::table, customers::table>,
+        customer_keys::customer_id,
+    >,
+    crate::db::Db,
+> {
+    let mut q = customer_keys::table
+        .inner_join(customers::table)
+        .select(customer_keys::customer_id)
+        .into_boxed()
+        .filter(customer_keys::kind.eq(kind.as_str()))
+        .filter(customer_keys::key.eq_any(wanted))
+        .filter(customers::deleted_at.is_null())
+        .order(customer_keys::customer_id)
+        .limit(MAX_CANDIDATES);
+    if let Some(id) = except {
+        q = q.filter(customer_keys::customer_id.ne(id.to_owned()));
+    }
+    q
+}
+
 /// Live customers other than `except` that share a key with `keys`, each
 /// with the keys it shares, in a stable order (by id). Not scoped: the caller
 /// splits them into those the user may see and those they may not.
@@ -52,18 +81,7 @@ pub fn candidates(
         if wanted.is_empty() {
             continue;
         }
-        let mut q = customer_keys::table
-            .inner_join(customers::table)
-            .filter(customer_keys::kind.eq(kind.as_str()))
-            .filter(customer_keys::key.eq_any(wanted))
-            .filter(customers::deleted_at.is_null())
-            .select(customer_keys::customer_id)
-            .order(customer_keys::customer_id)
-            .limit(MAX_CANDIDATES)
-            .into_boxed();
-        if let Some(id) = except {
-            q = q.filter(customer_keys::customer_id.ne(id.to_owned()));
-        }
+        let q = candidates_query(kind, wanted, except);
         for id in q.load::<String>(c)? {
             let m = found.entry(id).or_default();
             if !m.contains(&kind) {
