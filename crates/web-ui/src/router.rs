@@ -28,6 +28,7 @@ pub enum Page {
     ApiKeys,
     Pool,
     Transfer,
+    Duplicates,
     NotFound,
 }
 
@@ -47,6 +48,7 @@ impl Page {
             ["admin", "api-keys"] => Page::ApiKeys,
             ["admin", "pool"] => Page::Pool,
             ["admin", "transfer"] => Page::Transfer,
+            ["admin", "duplicates"] => Page::Duplicates,
             _ => Page::NotFound,
         })
     }

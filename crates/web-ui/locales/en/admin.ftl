@@ -151,3 +151,6 @@ transfer-moved = { $count ->
     [one] 1 customer moved.
    *[other] { $count } customers moved.
 }
+admin-duplicates-title = Duplicates
+duplicates-report-hint = Customers that share a name (without the company form), a phone number or an e-mail address. Open them and keep one record per customer.
+duplicates-report-none = No likely duplicates.

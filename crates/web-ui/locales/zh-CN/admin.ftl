@@ -136,3 +136,6 @@ transfer-preview = 预览
 transfer-confirm = 确认交接
 transfer-would-move = 将交接 { $count } 个客户：
 transfer-moved = 已交接 { $count } 个客户。
+admin-duplicates-title = 重复客户
+duplicates-report-hint = 名称（不含公司类型）、电话或邮箱相同的客户。请逐一打开，每个客户只保留一条记录。
+duplicates-report-none = 没有疑似重复的客户。

@@ -136,3 +136,6 @@ transfer-preview = 預覽
 transfer-confirm = 確認交接
 transfer-would-move = 將交接 { $count } 個客戶：
 transfer-moved = 已交接 { $count } 個客戶。
+admin-duplicates-title = 重複客戶
+duplicates-report-hint = 名稱（不含公司類型）、電話或郵箱相同的客戶。請逐一開啟，每個客戶只保留一條記錄。
+duplicates-report-none = 沒有疑似重複的客戶。

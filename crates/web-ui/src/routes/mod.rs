@@ -22,7 +22,13 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         Page::NewCustomer => view! { <customers::new::NewCustomerPage /> }.into_any(),
         Page::Customer => view! { <customers::detail::CustomerPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Users | Page::Org | Page::Roles | Page::ApiKeys | Page::Pool | Page::Transfer => {
+        Page::Users
+        | Page::Org
+        | Page::Roles
+        | Page::ApiKeys
+        | Page::Pool
+        | Page::Transfer
+        | Page::Duplicates => {
             return None;
         }
     })
@@ -37,6 +43,7 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::ApiKeys => view! { <admin::api_keys::ApiKeysPage /> }.into_any(),
         Page::Pool => view! { <admin::pool::PoolRulesPage /> }.into_any(),
         Page::Transfer => view! { <admin::transfer::TransferPage /> }.into_any(),
+        Page::Duplicates => view! { <admin::duplicates::DuplicatesPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         Page::Customers | Page::NewCustomer | Page::Customer => return None,
     })

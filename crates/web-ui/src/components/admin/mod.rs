@@ -28,6 +28,7 @@ pub fn AdminFrame(title_key: &'static str, children: ChildrenFn) -> impl IntoVie
             ("/admin/api-keys", "admin-api-keys-title", "api-keys"),
             ("/admin/pool", "admin-pool-title", "pool"),
             ("/admin/transfer", "admin-transfer-title", "transfer"),
+            ("/admin/duplicates", "admin-duplicates-title", "duplicates"),
         ]
         .into_iter()
         .map(|(href, key, id)| {

@@ -1,6 +1,7 @@
 //! Administration: users, the organisation, roles and API keys.
 
 pub mod api_keys;
+pub mod duplicates;
 pub mod org;
 mod org_units;
 pub mod pool;
