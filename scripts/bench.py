@@ -76,7 +76,9 @@ def scenarios(rep, admin, cid):
         ("filter_rep", rep, "GET", "/api/v1/customers?limit=50&stage=customer", None),
         ("search_rep", rep, "GET", f"/api/v1/customers?limit=50&q={q}", None),
         ("get_rep", rep, "GET", f"/api/v1/customers/{cid}", None),
-        ("create_rep", rep, "POST", "/api/v1/customers", json.dumps({"name": "bench 客户"})),
+        # {n} becomes a number unique per request: the same name twice is a
+        # likely duplicate (409), not a create
+        ("create_rep", rep, "POST", "/api/v1/customers", json.dumps({"name": "bench 客户 {n}"})),
         ("update_rep", rep, "PATCH", f"/api/v1/customers/{cid}", json.dumps({"notes": "bench"})),
     ]
 
@@ -102,7 +104,9 @@ def run_db(db):
                 time.sleep(0.1)
         tok = lambda email: call(base, "/api/v1/auth/login", body={"email": email, "password": "kehu-demo"})["access_token"]
         rep, admin = tok("rep0@seed.example"), tok("admin@seed.example")
-        cid = call(base, "/api/v1/customers?limit=1", rep)["data"][0]["id"]
+        # one of the rep's own customers: the pool of their region is visible
+        # to them too, but not theirs to update
+        cid = call(base, "/api/v1/customers?limit=1&owner=me", rep)["data"][0]["id"]
         rows = {}
         for name, token, method, path, body in scenarios(rep, admin, cid):
             wenv = dict(os.environ, WRK_NAME=name, WRK_METHOD=method, WRK_TOKEN=token)
