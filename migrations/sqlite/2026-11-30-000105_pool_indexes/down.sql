@@ -1,0 +1,2 @@
+DROP INDEX customers_pool_region_updated;
+DROP INDEX customers_pool_updated;
