@@ -12,6 +12,7 @@ pub mod dedup;
 pub mod error;
 pub mod lifecycle;
 pub mod org;
+pub mod ownership;
 pub mod paging;
 pub mod pool;
 pub mod text;

@@ -221,139 +221,6 @@ pub fn claims_window_start(now: i64) -> i64 {
     now - DAY
 }
 
-/// How an owner change came about, as recorded in the customer's history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OwnerChangeKind {
-    /// A user took a customer from the pool.
-    Claim,
-    /// The owner gave it back to the pool.
-    Release,
-    /// Kehu returned it to the pool: no progress for as long as the rules allow.
-    Recycle,
-    /// Someone with the right to edit the customer set its owner.
-    Assign,
-    /// Moved with others in one step (a rep left or changed territory).
-    Transfer,
-}
-
-impl OwnerChangeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OwnerChangeKind::Claim => "claim",
-            OwnerChangeKind::Release => "release",
-            OwnerChangeKind::Recycle => "recycle",
-            OwnerChangeKind::Assign => "assign",
-            OwnerChangeKind::Transfer => "transfer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Claim,
-            Self::Release,
-            Self::Recycle,
-            Self::Assign,
-            Self::Transfer,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
-
-/// The most customers one transfer moves; larger hand-overs are done in parts.
-pub const MAX_TRANSFER: usize = 10_000;
-
-/// A hand-over of customers from one owner, checked: all of them or the ones
-/// listed, to another user or to the pool, with a reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transfer {
-    pub from_owner_id: String,
-    /// `None`: every live customer of `from_owner_id` the caller may edit.
-    pub customer_ids: Option<Vec<String>>,
-    /// `None`: the company pool.
-    pub to_owner_id: Option<String>,
-    pub reason: String,
-}
-
-impl Transfer {
-    pub fn parse(
-        from_owner_id: String,
-        customer_ids: Option<Vec<String>>,
-        to_owner_id: Option<String>,
-        reason: Option<&str>,
-    ) -> Result<Self, Invalid> {
-        let mut errs = Vec::new();
-        if to_owner_id.as_deref() == Some(from_owner_id.as_str()) {
-            errs.push(FieldError::new(
-                "to_owner_id",
-                "self",
-                "must be someone else than from_owner_id (or null for the pool)",
-            ));
-        }
-        if let Some(ids) = &customer_ids {
-            if ids.is_empty() {
-                errs.push(FieldError::new(
-                    "customer_ids",
-                    "too_short",
-                    "list at least one customer, or leave it out to move all",
-                ));
-            }
-            if ids.len() > MAX_TRANSFER {
-                errs.push(FieldError::new(
-                    "customer_ids",
-                    "too_many",
-                    format!("at most {MAX_TRANSFER} at a time"),
-                ));
-            }
-        }
-        let reason = match release_reason(reason) {
-            Ok(r) => Some(r),
-            Err(Invalid(e)) => {
-                errs.extend(e);
-                None
-            }
-        };
-        match (errs.is_empty(), reason) {
-            (true, Some(reason)) => Ok(Transfer {
-                from_owner_id,
-                customer_ids: customer_ids.map(|ids| {
-                    let mut seen = std::collections::HashSet::new();
-                    ids.into_iter()
-                        .filter(|id| seen.insert(id.clone()))
-                        .collect()
-                }),
-                to_owner_id,
-                reason,
-            }),
-            _ => Err(Invalid(errs)),
-        }
-    }
-}
-
-/// The reason for giving a customer back to the pool: required, so that the
-/// next owner knows what happened; at most 500 characters.
-pub fn release_reason(raw: Option<&str>) -> Result<String, Invalid> {
-    let t = raw.unwrap_or_default().trim();
-    if t.is_empty() {
-        return Err(Invalid::one(
-            "reason",
-            "required",
-            "say why the customer goes back to the pool",
-        ));
-    }
-    if t.chars().count() > crate::lifecycle::REASON_MAX {
-        return Err(Invalid::one(
-            "reason",
-            "too_long",
-            format!(
-                "must be at most {} characters",
-                crate::lifecycle::REASON_MAX
-            ),
-        ));
-    }
-    Ok(t.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,25 +338,6 @@ mod tests {
     }
 
     #[test]
-    fn a_release_needs_a_reason() {
-        assert_eq!(release_reason(None).unwrap_err().0[0].code, "required");
-        assert_eq!(
-            release_reason(Some("  ")).unwrap_err().0[0].code,
-            "required"
-        );
-        assert_eq!(release_reason(Some(" 客户已搬迁 ")).unwrap(), "客户已搬迁");
-        for k in [
-            OwnerChangeKind::Claim,
-            OwnerChangeKind::Release,
-            OwnerChangeKind::Recycle,
-            OwnerChangeKind::Assign,
-            OwnerChangeKind::Transfer,
-        ] {
-            assert_eq!(OwnerChangeKind::parse(k.as_str()), Some(k));
-        }
-    }
-
-    #[test]
     fn only_stages_with_a_rule_are_recycled_after_their_days() {
         use LifecycleStage::*;
         let rules = PoolRules {
@@ -510,34 +358,6 @@ mod tests {
         assert!(!due_for_recycling(&rules, Customer, 0, now));
         let rule = recycle_rule(&rules, Prospect).unwrap();
         assert_eq!(recycle_cutoff(&rule, now), now - 30 * DAY);
-    }
-
-    #[test]
-    fn a_transfer_names_someone_else_a_reason_and_a_bounded_list() {
-        let ok = Transfer::parse(
-            "a".into(),
-            Some(vec!["2".into(), "1".into(), "2".into()]),
-            Some("b".into()),
-            Some(" 离职交接 "),
-        )
-        .unwrap();
-        assert_eq!(ok.customer_ids, Some(vec!["2".to_owned(), "1".to_owned()]));
-        assert_eq!(ok.reason, "离职交接");
-        assert!(
-            Transfer::parse("a".into(), None, None, Some("回收")).is_ok(),
-            "all of them, to the pool"
-        );
-        let e = Transfer::parse("a".into(), Some(vec![]), Some("a".into()), None).unwrap_err();
-        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["to_owner_id", "customer_ids", "reason"]);
-        let many = vec!["x".to_owned(); MAX_TRANSFER + 1];
-        assert_eq!(
-            Transfer::parse("a".into(), Some(many), None, Some("r"))
-                .unwrap_err()
-                .0[0]
-                .code,
-            "too_many"
-        );
     }
 
     proptest! {

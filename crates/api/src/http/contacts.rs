@@ -7,7 +7,7 @@ use super::customers::{Scoped, load_for};
 use super::extract::{Body, IfMatch, etag, id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
-use super::wire::customers::{ContactCreate, ContactOut, ContactPage, ContactUpdate};
+use super::wire::contacts::{ContactCreate, ContactOut, ContactPage, ContactUpdate};
 use crate::auth::Auth;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};

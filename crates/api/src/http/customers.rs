@@ -3,9 +3,7 @@
 use super::extract::{Body, IfMatch, OptionalIfMatch, etag, id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
-use super::wire::customers::{
-    CustomerCreate, CustomerOut, CustomerUpdate, StageChangeList, StageChangeOut,
-};
+use super::wire::customers::{CustomerCreate, CustomerOut, CustomerUpdate};
 use crate::auth::{Auth, Via};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
@@ -21,8 +19,7 @@ use kehu_domain::audit::{self, Action as AuditAction};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
 use kehu_domain::error::Collector;
 use kehu_domain::lifecycle;
-use kehu_domain::paging::Limit;
-use kehu_domain::pool::OwnerChangeKind;
+use kehu_domain::ownership::OwnerChangeKind;
 
 /// The caller's access condition for one action, rebuildable for each query.
 pub struct Scoped(Predicate);
@@ -45,10 +42,14 @@ mod duplicates;
 mod export;
 mod list;
 mod pool;
+mod stage_changes;
+mod transfer;
 pub use duplicates::*;
 pub use export::*;
 pub use list::*;
 pub use pool::*;
+pub use stage_changes::*;
+pub use transfer::*;
 
 /// Checks that the references a customer makes exist.
 fn check_refs(c: &mut DbConnection, v: &Customer) -> Result<(), ApiError> {
@@ -306,40 +307,6 @@ pub(crate) fn changed_by(auth: &Auth) -> stages::ChangedBy<'_> {
             Via::Session => None,
         },
     }
-}
-
-/// A customer's lifecycle stage changes, newest first: from, to, why, who and when.
-#[utoipa::path(get, path = "/api/v1/customers/{id}/stage-changes", tag = "customers",
-    params(("id" = String, Path), StageChangeQuery),
-    responses(
-        (status = 200, description = "The changes, newest first", body = StageChangeList),
-        (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn stage_changes(
-    state: web::Data<AppState>,
-    auth: Auth,
-    path: web::Path<String>,
-    q: web::Query<StageChangeQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let cid = id(&path)?;
-    let limit = Limit::parse(q.limit)?.get() as i64;
-    let rows = db::run(&state.pool, move |c| {
-        load_for(c, &auth, &cid, Action::Read, Liveness::Live)?;
-        Ok::<_, ApiError>(stages::list(c, &cid, limit)?)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(StageChangeList {
-        data: rows.into_iter().map(StageChangeOut::from).collect(),
-    }))
-}
-
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct StageChangeQuery {
-    /// 1 to 200, default 50.
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
 }
 
 async fn set_deleted(

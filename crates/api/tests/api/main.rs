@@ -28,4 +28,5 @@ mod query_plans;
 mod roles;
 mod schema;
 mod search;
+mod transfer;
 mod users;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod connection;
 pub mod customers;
+pub mod download;
 pub mod focus;
 mod language_switch;
 pub mod problem;

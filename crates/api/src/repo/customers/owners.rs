@@ -6,7 +6,8 @@ use crate::db::DbConnection;
 use crate::db::schema::{customer_owner_changes as coc, customers, settings, users};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use kehu_domain::pool::{OwnerChangeKind, PoolRules};
+use kehu_domain::ownership::OwnerChangeKind;
+use kehu_domain::pool::PoolRules;
 use std::collections::BTreeMap;
 
 /// One owner change to record.

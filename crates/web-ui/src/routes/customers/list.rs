@@ -190,16 +190,16 @@ pub fn CustomerListPage() -> impl IntoView {
     };
 
     let exporting = RwSignal::new(false);
-    let export_error = RwSignal::new(None::<crate::api::ApiError>);
+    let export_error = RwSignal::new(None::<ApiError>);
     let export = move |path: String| {
         if exporting.get_untracked() {
             return;
         }
         exporting.set(true);
         export_error.set(None);
-        leptos::task::spawn_local(async move {
-            match session.text(&crate::api::Call::get(path)).await {
-                Ok((_, csv)) => save_file(&csv, "kehu-customers.csv"),
+        spawn_local(async move {
+            match session.text(&Call::get(path)).await {
+                Ok((_, csv)) => crate::components::download::save_file(&csv, "kehu-customers.csv"),
                 Err(e) => export_error.set(Some(e)),
             }
             exporting.set(false);
@@ -222,7 +222,7 @@ pub fn CustomerListPage() -> impl IntoView {
                 </div>
             </div>
             {move || export_error.get().map(|e| {
-                let lines = crate::components::problem::summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
+                let lines = summary(i18n, &e).into_iter().map(|l| view! { <p>{l}</p> }).collect_view();
                 view! { <div class="alert" role="alert" data-testid="export-error">{lines}</div> }
             })}
             <div class="cust-toolbar" role="search">
@@ -366,40 +366,4 @@ fn Row(c: Customer, names: Arc<Lookups>) -> impl IntoView {
             </td>
         </tr>
     }
-}
-
-/// Hands `text` to the browser as a file download.
-fn save_file(text: &str, name: &str) {
-    use wasm_bindgen::JsCast;
-    // the browser's decoder drops the server's byte-order mark; Excel needs it
-    let text = if text.starts_with('\u{feff}') {
-        text.to_owned()
-    } else {
-        format!("\u{feff}{text}")
-    };
-    let parts = web_sys::js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document()
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    // revoked once the download has surely started
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(60),
-    );
 }

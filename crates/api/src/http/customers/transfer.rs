@@ -1,0 +1,140 @@
+//! Handing many customers over at once, when a rep leaves or changes
+//! territory: to another user or to the pool, previewed, all or nothing.
+
+use super::{Scoped, changed_by};
+use crate::auth::Auth;
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::http::extract::Body;
+use crate::http::wire::pool::{CustomerName, TransferBody, TransferOut};
+use crate::repo;
+use crate::repo::customers::owners::{self, OwnerChange};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use kehu_domain::FieldError;
+use kehu_domain::access::{self, Action, Resource};
+use kehu_domain::error::Collector;
+use kehu_domain::ownership::{self, OwnerChangeKind, Transfer};
+
+/// Move customers from one owner in one step — when a rep leaves or changes
+/// territory: all of theirs that you may edit, or the ones listed, to another
+/// user or to the pool. Send `preview: true` first to see what would move.
+/// All or nothing: if any of them would end up outside what you may edit,
+/// nothing moves. Each move is recorded as a `transfer` with the reason.
+#[utoipa::path(post, path = "/api/v1/customers/transfers", tag = "pool", request_body = TransferBody,
+    responses(
+        (status = 200, description = "Moved (or, for a preview, what would move)", body = TransferOut),
+        (status = 403, description = "You may not edit customers, or some would end up outside what you may edit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason, unknown or inactive users, listed customers that are not the owner's within your scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn transfer(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Body<TransferBody>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require(Resource::Customer, Action::Update)?;
+    let b = body.0;
+    let preview = b.preview;
+    let t = Transfer::parse(
+        b.from_owner_id,
+        b.customer_ids,
+        b.to_owner_id,
+        b.reason.as_deref(),
+    )?;
+    let out = db::run(&state.pool, move |c| {
+        db::write_tx(c, |c| {
+            let mut col = Collector::new();
+            let from_ok = repo::users::get(c, &t.from_owner_id)?.is_some();
+            if !from_ok {
+                col.push(FieldError::new("from_owner_id", "not_found", "no such user"));
+            }
+            let target = match &t.to_owner_id {
+                Some(id) => match repo::users::get(c, id)? {
+                    Some(u) if u.row.is_active => Some(u),
+                    Some(_) => {
+                        col.push(FieldError::new("to_owner_id", "inactive", "this user is deactivated"));
+                        None
+                    }
+                    None => {
+                        col.push(FieldError::new("to_owner_id", "not_found", "no such user"));
+                        None
+                    }
+                },
+                None => None,
+            };
+            col.finish()?;
+            let upd = Scoped::new(&auth, Action::Update);
+            let found = owners::transferable(
+                c,
+                &t.from_owner_id,
+                t.customer_ids.as_deref(),
+                upd.cond(),
+                ownership::MAX_TRANSFER as i64,
+            )?;
+            if let Some(ids) = &t.customer_ids {
+                let mut col = Collector::new();
+                for (i, id) in ids.iter().enumerate() {
+                    if !found.iter().any(|r| &r.row.id == id) {
+                        col.push(FieldError::new(
+                            format!("customer_ids[{i}]"),
+                            "not_found",
+                            "not a customer of from_owner_id that you may edit",
+                        ));
+                    }
+                }
+                col.finish()?;
+            }
+            let team = target.as_ref().and_then(|u| u.row.team_id.clone());
+            let facts = owners::facts_with_owner(c, &found, t.to_owner_id.as_deref(), team.as_deref())?;
+            let out_of_reach = facts
+                .iter()
+                .filter(|f| !access::may(&auth.subject, Resource::Customer, Action::Update, f))
+                .count();
+            if out_of_reach > 0 {
+                return Err(ApiError::forbidden(format!(
+                    "{out_of_reach} of these customers would end up outside what you may edit with this owner; nothing was moved."
+                )));
+            }
+            let sample = found
+                .iter()
+                .take(20)
+                .map(|r| CustomerName { id: r.row.id.clone(), name: r.row.name.clone() })
+                .collect();
+            let mut moved = 0;
+            if !preview {
+                let now = db::now();
+                let keep_team = t.to_owner_id.is_none();
+                for r in &found {
+                    let done = owners::set_owner(
+                        c,
+                        &r.row.id,
+                        Some(&t.from_owner_id),
+                        t.to_owner_id.as_deref(),
+                        (!keep_team).then_some(team.as_deref()),
+                        auth.user_id(),
+                        now,
+                    )?;
+                    if done {
+                        let change = OwnerChange {
+                            kind: OwnerChangeKind::Transfer,
+                            from: Some(&t.from_owner_id),
+                            to: t.to_owner_id.as_deref(),
+                            reason: Some(&t.reason),
+                        };
+                        owners::record(c, &r.row.id, &change, changed_by(&auth), now)?;
+                        moved += 1;
+                    }
+                }
+            }
+            Ok(TransferOut {
+                moved,
+                would_move: found.len(),
+                skipped: if preview { 0 } else { found.len() - moved },
+                sample,
+                preview,
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
