@@ -67,6 +67,8 @@ use utoipa::{Modify, OpenApi};
         http::customers::delete,
         http::customers::restore,
         http::customers::stage_changes,
+        http::customers::merge,
+        http::customers::merge_preview,
         http::customers::report,
         http::customers::claim,
         http::customers::release,

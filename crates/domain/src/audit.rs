@@ -11,6 +11,8 @@ pub enum Action {
     Update,
     Delete,
     Restore,
+    /// Another record was merged into this one, or this one into another.
+    Merge,
 }
 
 impl Action {
@@ -20,6 +22,7 @@ impl Action {
             Action::Update => "update",
             Action::Delete => "delete",
             Action::Restore => "restore",
+            Action::Merge => "merge",
         }
     }
 
@@ -29,6 +32,7 @@ impl Action {
             Action::Update,
             Action::Delete,
             Action::Restore,
+            Action::Merge,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)
@@ -140,6 +144,7 @@ mod tests {
             Action::Update,
             Action::Delete,
             Action::Restore,
+            Action::Merge,
         ] {
             assert_eq!(Action::parse(a.as_str()), Some(a));
         }

@@ -11,6 +11,7 @@ pub mod customer;
 pub mod dedup;
 pub mod error;
 pub mod lifecycle;
+pub mod merge;
 pub mod org;
 pub mod ownership;
 pub mod paging;

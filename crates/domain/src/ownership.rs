@@ -17,6 +17,8 @@ pub enum OwnerChangeKind {
     Assign,
     /// Moved with others in one step (a rep left or changed territory).
     Transfer,
+    /// Two records of one customer were merged and the other's owner was kept.
+    Merge,
 }
 
 impl OwnerChangeKind {
@@ -27,6 +29,7 @@ impl OwnerChangeKind {
             OwnerChangeKind::Recycle => "recycle",
             OwnerChangeKind::Assign => "assign",
             OwnerChangeKind::Transfer => "transfer",
+            OwnerChangeKind::Merge => "merge",
         }
     }
 
@@ -37,6 +40,7 @@ impl OwnerChangeKind {
             Self::Recycle,
             Self::Assign,
             Self::Transfer,
+            Self::Merge,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -155,6 +159,7 @@ mod tests {
             OwnerChangeKind::Recycle,
             OwnerChangeKind::Assign,
             OwnerChangeKind::Transfer,
+            OwnerChangeKind::Merge,
         ] {
             assert_eq!(OwnerChangeKind::parse(k.as_str()), Some(k));
         }

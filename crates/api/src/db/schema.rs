@@ -147,6 +147,7 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         version -> BigInt,
         keys_version -> Integer,
+        merged_into_id -> Nullable<Text>,
     }
 }
 

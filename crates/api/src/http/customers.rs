@@ -41,12 +41,14 @@ impl Scoped {
 mod duplicates;
 mod export;
 mod list;
+mod merge;
 mod pool;
 mod stage_changes;
 mod transfer;
 pub use duplicates::*;
 pub use export::*;
 pub use list::*;
+pub use merge::*;
 pub use pool::*;
 pub use stage_changes::*;
 pub use transfer::*;
@@ -165,6 +167,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = String, Path)),
     responses(
         (status = 200, description = "Found", body = CustomerOut, headers(("ETag" = String, description = "Version"))),
+        (status = 308, description = "This customer was merged into another: Location names the survivor", headers(("Location" = String, description = "The customer it was merged into"))),
         (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
@@ -174,12 +177,23 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
     let read = Scoped::new(&auth, Action::Read);
-    let r = db::run(&state.pool, move |c| {
-        store::get(c, &cid, read.cond(), Liveness::Live)?
-            .ok_or_else(|| ApiError::not_found("customer"))
+    let found = db::run(&state.pool, move |c| {
+        if let Some(r) = store::get(c, &cid, read.cond(), Liveness::Live)? {
+            return Ok(Ok(r));
+        }
+        // a merged record's id leads to the survivor, for those who may see it
+        match merge::redirect_target(c, &auth, &cid)? {
+            Some(survivor) => Ok(Err(survivor)),
+            None => Err(ApiError::not_found("customer")),
+        }
     })
     .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, r))
+    match found {
+        Ok(r) => Ok(respond(actix_web::http::StatusCode::OK, r)),
+        Err(survivor) => Ok(HttpResponse::PermanentRedirect()
+            .insert_header((header::LOCATION, format!("/api/v1/customers/{survivor}")))
+            .finish()),
+    }
 }
 
 /// Loads a visible customer and checks the caller may also `action` it.
@@ -442,6 +456,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get))
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),
+    )
+    .service(
+        web::resource("/customers/{id}/merge")
+            .default_service(crate::http::allow("GET, POST"))
+            .route(web::get().to(merge_preview))
+            .route(web::post().to(merge)),
     )
     .service(
         web::resource("/customers/{id}/stage-changes")

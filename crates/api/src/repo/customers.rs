@@ -14,6 +14,7 @@ use kehu_domain::text::{Email, Phone, Tag};
 
 pub mod dedup;
 mod list;
+pub mod merge;
 pub mod owners;
 pub mod search;
 pub mod stages;
@@ -174,7 +175,10 @@ pub fn visible(
         .into_boxed();
     match l {
         Liveness::Live => q.filter(customers::deleted_at.is_null()),
-        Liveness::Deleted => q.filter(customers::deleted_at.is_not_null()),
+        // a merged record is retired, not in the trash: it cannot come back
+        Liveness::Deleted => q
+            .filter(customers::deleted_at.is_not_null())
+            .filter(customers::merged_into_id.is_null()),
     }
 }
 

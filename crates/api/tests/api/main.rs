@@ -20,6 +20,7 @@ mod errors;
 mod export;
 mod idempotency;
 mod lifecycle;
+mod merge;
 mod openapi;
 mod org;
 mod pool;

@@ -25,7 +25,9 @@ pub struct AuditEntryOut {
     pub entity_id: String,
     /// The customer the record concerns.
     pub customer_id: Option<String>,
-    /// `create`, `update`, `delete` or `restore`.
+    /// `create`, `update`, `delete`, `restore` or `merge` (on the survivor:
+    /// the fields the merge changed and `merged_from`; on the retired record:
+    /// `merged_into`).
     pub action: String,
     /// For create and update: each field that changed (for create: every field set).
     pub changes: Vec<FieldChangeOut>,

@@ -80,8 +80,10 @@ pub struct ReleaseBody {
 #[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e78", "kind": "release", "from": {"id": "0193a5c8-0000-7000-8000-000000000002", "display_name": "陈东"}, "to": null, "reason": "客户已搬迁", "changed_by": {"id": "0193a5c8-0000-7000-8000-000000000002", "display_name": "陈东"}, "api_key_id": null, "changed_at": "2026-11-30T08:30:00Z"}))]
 pub struct OwnerChangeOut {
     pub id: String,
-    /// `claim` (taken from the pool), `release` (given back to it) or
-    /// `assign` (set by someone who may edit the customer).
+    /// `claim` (taken from the pool), `release` (given back to it),
+    /// `recycle` (returned to it by the pool rules), `assign` (set by someone
+    /// who may edit the customer), `transfer` (handed over with others) or
+    /// `merge` (the owner of a record merged into this one was kept).
     pub kind: String,
     /// The owner before; null: the pool.
     pub from: Option<UserRef>,

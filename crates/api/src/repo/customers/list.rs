@@ -64,7 +64,9 @@ fn filtered(
 ) -> customers::BoxedQuery<'static, Db> {
     let mut q = customers::table.filter(cond).into_boxed();
     q = if f.deleted {
+        // merged records are retired, not in the trash
         q.filter(customers::deleted_at.is_not_null())
+            .filter(customers::merged_into_id.is_null())
     } else {
         q.filter(customers::deleted_at.is_null())
     };
