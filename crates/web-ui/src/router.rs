@@ -22,6 +22,7 @@ pub enum Page {
     Customers,
     NewCustomer,
     Customer,
+    MergeCustomer,
     Users,
     Org,
     Roles,
@@ -42,6 +43,7 @@ impl Page {
             ["customers"] => Page::Customers,
             ["customers", "new"] => Page::NewCustomer,
             ["customers", _] => Page::Customer,
+            ["customers", _, "merge"] => Page::MergeCustomer,
             ["admin", "users"] => Page::Users,
             ["admin", "org"] => Page::Org,
             ["admin", "roles"] => Page::Roles,
@@ -90,6 +92,17 @@ impl Router {
     pub fn last_segment(self) -> String {
         self.path
             .with(|p| p.rsplit('/').next().map(decode).unwrap_or_default())
+    }
+
+    /// The path's segment at `index` (0: the first), decoded (tracked).
+    pub fn segment(self, index: usize) -> String {
+        self.path.with(|p| {
+            p.split('/')
+                .filter(|s| !s.is_empty())
+                .nth(index)
+                .map(decode)
+                .unwrap_or_default()
+        })
     }
 
     /// The query parameter `key`, decoded (tracked).

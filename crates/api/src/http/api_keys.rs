@@ -1,15 +1,18 @@
 //! API keys for integrations.
 
 use super::extract::{Body, id};
+use super::org_audit;
 use super::wire::users::{ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyOut};
 use crate::auth::{Auth, tokens};
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::repo;
 use crate::repo::api_keys::NewApiKey;
+use crate::repo::audit::Entity;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use kehu_domain::access::{Action, Resource};
+use kehu_domain::audit::Action as Did;
 use kehu_domain::text;
 
 /// List API keys (never the keys themselves).
@@ -48,22 +51,35 @@ pub async fn create(
     let (key, prefix) = tokens::new_api_key();
     let hash = tokens::digest(&key);
     let row = db::run(&state.pool, move |c| {
-        if !repo::users::missing(c, std::slice::from_ref(&user_id))?.is_empty() {
-            return Err(ApiError::invalid("user_id", "not_found", "no such user"));
-        }
-        Ok(repo::api_keys::insert(
-            c,
-            NewApiKey {
-                id: &db::new_id(),
-                name: &name,
-                user_id: &user_id,
-                prefix: &prefix,
-                key_hash: &hash,
-                expires_at,
-                created_by: &by,
-                now,
-            },
-        )?)
+        db::write_tx(c, |c| {
+            if !repo::users::missing(c, std::slice::from_ref(&user_id))?.is_empty() {
+                return Err(ApiError::invalid("user_id", "not_found", "no such user"));
+            }
+            let row = repo::api_keys::insert(
+                c,
+                NewApiKey {
+                    id: &db::new_id(),
+                    name: &name,
+                    user_id: &user_id,
+                    prefix: &prefix,
+                    key_hash: &hash,
+                    expires_at,
+                    created_by: &by,
+                    now,
+                },
+            )?;
+            let after = key_fields(&row);
+            org_audit::record(
+                c,
+                &auth,
+                Entity::ApiKey,
+                &row.id,
+                Did::Create,
+                &vec![],
+                &after,
+            )?;
+            Ok(row)
+        })
     })
     .await?;
     Ok(HttpResponse::Created().json(ApiKeyCreated {
@@ -86,9 +102,21 @@ pub async fn revoke(
     auth.require(Resource::ApiKey, Action::Delete)?;
     let kid = id(&path)?;
     db::run(&state.pool, move |c| {
-        repo::api_keys::get(c, &kid)?.ok_or_else(|| ApiError::not_found("API key"))?;
-        repo::api_keys::revoke(c, &kid, db::now())?;
-        Ok(())
+        db::write_tx(c, |c| {
+            let cur =
+                repo::api_keys::get(c, &kid)?.ok_or_else(|| ApiError::not_found("API key"))?;
+            repo::api_keys::revoke(c, &kid, db::now())?;
+            org_audit::record(
+                c,
+                &auth,
+                Entity::ApiKey,
+                &kid,
+                Did::Delete,
+                &key_fields(&cur),
+                &vec![],
+            )?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -127,4 +155,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(get))
             .route(web::delete().to(revoke)),
     );
+}
+
+fn key_fields(k: &repo::api_keys::ApiKeyRow) -> kehu_domain::audit::Fields {
+    org_audit::api_key_fields(
+        &k.name,
+        &k.user_id,
+        k.expires_at.map(|t| crate::db::to_utc(t).to_rfc3339()),
+    )
 }

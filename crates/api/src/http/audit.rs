@@ -172,8 +172,9 @@ pub async fn contact_history(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `customer` or `contact`.
-    #[param(pattern = "^(customer|contact)?$")]
+    /// `customer`, `contact`, `user`, `role`, `team`, `region`,
+    /// `product_line`, `partner` or `api_key`.
+    #[param(pattern = "^(customer|contact|user|role|team|region|product_line|partner|api_key)?$")]
     pub entity: Option<String>,
     #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub entity_id: Option<String>,
@@ -221,7 +222,11 @@ pub async fn audit(
     let entity = match non_empty(q.entity) {
         None => None,
         Some(e) => Some(Entity::parse(&e).ok_or_else(|| {
-            ApiError::bad_field("entity", "invalid_choice", "must be customer or contact")
+            ApiError::bad_field(
+                "entity",
+                "invalid_choice",
+                "must be customer, contact, user, role, team, region, product_line, partner or api_key",
+            )
         })?),
     };
     let f = AuditFilter {

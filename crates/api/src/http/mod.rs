@@ -11,6 +11,7 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod org;
+pub mod org_audit;
 pub mod roles;
 pub mod users;
 pub mod wire;

@@ -1,6 +1,7 @@
 //! Teams and regions (trees), product lines and partners (lists).
 
 use super::extract::{Body, IfMatch, etag, id};
+use super::org_audit::{self as audit, unit_entity, unit_fields};
 use super::wire::org::{OrgUnit, OrgUnitCreate, OrgUnitList, OrgUnitUpdate};
 use crate::auth::Auth;
 use crate::db;
@@ -9,6 +10,7 @@ use crate::repo::org::{self, UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use kehu_domain::access::{Action, Resource};
+use kehu_domain::audit::Action as Did;
 use kehu_domain::{org as rules, text};
 
 fn resource(kind: UnitKind) -> Resource {
@@ -76,23 +78,29 @@ async fn create(
     let name = text::required("name", &body.name, text::SHORT_MAX)?;
     let parent = body.parent_id;
     let row = db::run(&state.pool, move |c| {
-        let new_id = db::new_id();
-        check_parent(c, kind, &new_id, parent.as_deref())?;
-        if org::name_taken(c, kind, parent.as_deref(), &name, None)? {
-            return Err(ApiError::conflict_field(
-                "name",
-                "taken",
-                format!("a {} with this name already exists here", kind.label()),
-            ));
-        }
-        Ok(org::insert(
-            c,
-            kind,
-            &new_id,
-            &name,
-            parent.as_deref(),
-            db::now(),
-        )?)
+        db::write_tx(c, |c| {
+            let new_id = db::new_id();
+            check_parent(c, kind, &new_id, parent.as_deref())?;
+            if org::name_taken(c, kind, parent.as_deref(), &name, None)? {
+                return Err(ApiError::conflict_field(
+                    "name",
+                    "taken",
+                    format!("a {} with this name already exists here", kind.label()),
+                ));
+            }
+            let row = org::insert(c, kind, &new_id, &name, parent.as_deref(), db::now())?;
+            let after = unit_fields(&row.name, row.parent_id.as_deref());
+            audit::record(
+                c,
+                &auth,
+                unit_entity(kind),
+                &row.id,
+                Did::Create,
+                &vec![],
+                &after,
+            )?;
+            Ok(row)
+        })
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -116,23 +124,37 @@ async fn update(
         .map(|n| text::required("name", n, text::SHORT_MAX))
         .transpose()?;
     let row = db::run(&state.pool, move |c| {
-        let cur = org::get(c, kind, &uid)?.ok_or_else(|| ApiError::not_found(kind.label()))?;
-        let expected = if_match.against(cur.version);
-        if cur.version != expected {
-            return Err(stale(cur.version));
-        }
-        let parent = body.parent_id.unwrap_or(cur.parent_id.clone());
-        let name = name.unwrap_or(cur.name.clone());
-        check_parent(c, kind, &uid, parent.as_deref())?;
-        if org::name_taken(c, kind, parent.as_deref(), &name, Some(&uid))? {
-            return Err(ApiError::conflict_field(
-                "name",
-                "taken",
-                format!("a {} with this name already exists here", kind.label()),
-            ));
-        }
-        org::update(c, kind, &uid, expected, &name, parent.as_deref(), db::now())?
-            .ok_or_else(|| stale(expected + 1))
+        db::write_tx(c, |c| {
+            let cur = org::get(c, kind, &uid)?.ok_or_else(|| ApiError::not_found(kind.label()))?;
+            let expected = if_match.against(cur.version);
+            if cur.version != expected {
+                return Err(stale(cur.version));
+            }
+            let parent = body.parent_id.unwrap_or(cur.parent_id.clone());
+            let name = name.unwrap_or(cur.name.clone());
+            check_parent(c, kind, &uid, parent.as_deref())?;
+            if org::name_taken(c, kind, parent.as_deref(), &name, Some(&uid))? {
+                return Err(ApiError::conflict_field(
+                    "name",
+                    "taken",
+                    format!("a {} with this name already exists here", kind.label()),
+                ));
+            }
+            let row = org::update(c, kind, &uid, expected, &name, parent.as_deref(), db::now())?
+                .ok_or_else(|| stale(expected + 1))?;
+            let before = unit_fields(&cur.name, cur.parent_id.as_deref());
+            let after = unit_fields(&row.name, row.parent_id.as_deref());
+            audit::record(
+                c,
+                &auth,
+                unit_entity(kind),
+                &uid,
+                Did::Update,
+                &before,
+                &after,
+            )?;
+            Ok(row)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -158,17 +180,29 @@ async fn delete(
     auth.require(resource(kind), Action::Delete)?;
     let uid = id(&raw_id)?;
     db::run(&state.pool, move |c| {
-        org::get(c, kind, &uid)?.ok_or_else(|| ApiError::not_found(kind.label()))?;
-        let used = org::usage(c, kind, &uid)?;
-        if !used.is_empty() {
-            return Err(ApiError::conflict(format!(
-                "This {} is still used by {}; move them first.",
-                kind.label(),
-                used.join(", ")
-            )));
-        }
-        org::delete(c, kind, &uid)?;
-        Ok(())
+        db::write_tx(c, |c| {
+            let cur = org::get(c, kind, &uid)?.ok_or_else(|| ApiError::not_found(kind.label()))?;
+            let used = org::usage(c, kind, &uid)?;
+            if !used.is_empty() {
+                return Err(ApiError::conflict(format!(
+                    "This {} is still used by {}; move them first.",
+                    kind.label(),
+                    used.join(", ")
+                )));
+            }
+            org::delete(c, kind, &uid)?;
+            let before = unit_fields(&cur.name, cur.parent_id.as_deref());
+            audit::record(
+                c,
+                &auth,
+                unit_entity(kind),
+                &uid,
+                Did::Delete,
+                &before,
+                &vec![],
+            )?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -2,15 +2,18 @@
 
 use super::extract::{Body, IfMatch, etag, id};
 use super::org::stale;
+use super::org_audit;
 use super::wire::users::{GrantWire, RoleCreate, RoleList, RoleOut, RoleUpdate};
 use crate::auth::Auth;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::repo;
+use crate::repo::audit::Entity;
 use crate::repo::roles::RoleValues;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use kehu_domain::access::{Action, Resource, RoleGrants, Scope};
+use kehu_domain::audit::Action as Did;
 use kehu_domain::error::Collector;
 use kehu_domain::{FieldError, text};
 
@@ -122,19 +125,32 @@ pub async fn create(
     col.finish()?;
     let (name, grants) = (name.expect("checked"), grants.expect("checked"));
     let r = db::run(&state.pool, move |c| {
-        if repo::roles::name_taken(c, &name, None)? {
-            return Err(ApiError::conflict_field(
-                "name",
-                "taken",
-                "another role has this name",
-            ));
-        }
-        let v = RoleValues {
-            name: &name,
-            description: description.as_deref(),
-            grants: &grants,
-        };
-        Ok(repo::roles::insert(c, &db::new_id(), &v, false, db::now())?)
+        db::write_tx(c, |c| {
+            if repo::roles::name_taken(c, &name, None)? {
+                return Err(ApiError::conflict_field(
+                    "name",
+                    "taken",
+                    "another role has this name",
+                ));
+            }
+            let v = RoleValues {
+                name: &name,
+                description: description.as_deref(),
+                grants: &grants,
+            };
+            let r = repo::roles::insert(c, &db::new_id(), &v, false, db::now())?;
+            let after = org_audit::role_fields(&name, description.as_deref(), &grants);
+            org_audit::record(
+                c,
+                &auth,
+                Entity::Role,
+                &r.row.id,
+                Did::Create,
+                &vec![],
+                &after,
+            )?;
+            Ok(r)
+        })
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -174,32 +190,40 @@ pub async fn update(
     let grants = b.grants.as_deref().and_then(|g| col.take(parse_grants(g)));
     col.finish()?;
     let r = db::run(&state.pool, move |c| {
-        let cur = repo::roles::get(c, &rid)?.ok_or_else(|| ApiError::not_found("role"))?;
-        if cur.row.is_builtin {
-            return Err(ApiError::conflict(
-                "Built-in roles cannot be changed; create a custom role instead.",
-            ));
-        }
-        let expected = if_match.against(cur.row.version);
-        if cur.row.version != expected {
-            return Err(stale(cur.row.version));
-        }
-        let name = name.unwrap_or(cur.row.name.clone());
-        if repo::roles::name_taken(c, &name, Some(&rid))? {
-            return Err(ApiError::conflict_field(
-                "name",
-                "taken",
-                "another role has this name",
-            ));
-        }
-        let description = description.unwrap_or(cur.row.description.clone());
-        let grants = grants.unwrap_or(cur.grants.clone());
-        let v = RoleValues {
-            name: &name,
-            description: description.as_deref(),
-            grants: &grants,
-        };
-        repo::roles::update(c, &rid, expected, &v, db::now())?.ok_or_else(|| stale(expected + 1))
+        db::write_tx(c, |c| {
+            let cur = repo::roles::get(c, &rid)?.ok_or_else(|| ApiError::not_found("role"))?;
+            if cur.row.is_builtin {
+                return Err(ApiError::conflict(
+                    "Built-in roles cannot be changed; create a custom role instead.",
+                ));
+            }
+            let expected = if_match.against(cur.row.version);
+            if cur.row.version != expected {
+                return Err(stale(cur.row.version));
+            }
+            let name = name.unwrap_or(cur.row.name.clone());
+            if repo::roles::name_taken(c, &name, Some(&rid))? {
+                return Err(ApiError::conflict_field(
+                    "name",
+                    "taken",
+                    "another role has this name",
+                ));
+            }
+            let description = description.unwrap_or(cur.row.description.clone());
+            let grants = grants.unwrap_or(cur.grants.clone());
+            let v = RoleValues {
+                name: &name,
+                description: description.as_deref(),
+                grants: &grants,
+            };
+            let r = repo::roles::update(c, &rid, expected, &v, db::now())?
+                .ok_or_else(|| stale(expected + 1))?;
+            let before =
+                org_audit::role_fields(&cur.row.name, cur.row.description.as_deref(), &cur.grants);
+            let after = org_audit::role_fields(&name, description.as_deref(), &grants);
+            org_audit::record(c, &auth, Entity::Role, &rid, Did::Update, &before, &after)?;
+            Ok(r)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -222,18 +246,23 @@ pub async fn delete(
     auth.require(Resource::Role, Action::Delete)?;
     let rid = id(&path)?;
     db::run(&state.pool, move |c| {
-        let cur = repo::roles::get(c, &rid)?.ok_or_else(|| ApiError::not_found("role"))?;
-        if cur.row.is_builtin {
-            return Err(ApiError::conflict("Built-in roles cannot be deleted."));
-        }
-        let n = repo::roles::holders(c, &rid)?;
-        if n > 0 {
-            return Err(ApiError::conflict(format!(
-                "{n} users still hold this role; take it from them first."
-            )));
-        }
-        repo::roles::delete(c, &rid)?;
-        Ok(())
+        db::write_tx(c, |c| {
+            let cur = repo::roles::get(c, &rid)?.ok_or_else(|| ApiError::not_found("role"))?;
+            if cur.row.is_builtin {
+                return Err(ApiError::conflict("Built-in roles cannot be deleted."));
+            }
+            let n = repo::roles::holders(c, &rid)?;
+            if n > 0 {
+                return Err(ApiError::conflict(format!(
+                    "{n} users still hold this role; take it from them first."
+                )));
+            }
+            repo::roles::delete(c, &rid)?;
+            let before =
+                org_audit::role_fields(&cur.row.name, cur.row.description.as_deref(), &cur.grants);
+            org_audit::record(c, &auth, Entity::Role, &rid, Did::Delete, &before, &vec![])?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

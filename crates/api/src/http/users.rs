@@ -3,16 +3,19 @@
 use super::cursor;
 use super::extract::{Body, IfMatch, check_query_text, etag, id};
 use super::org::stale;
+use super::org_audit;
 use super::wire::users::{UserCreate, UserOut, UserPage, UserUpdate};
 use crate::auth::{Auth, password};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
+use crate::repo::audit::Entity;
 use crate::repo::org::UnitKind;
 use crate::repo::users::{UserFilter, UserValues};
 use crate::repo::{self, api_keys, sessions};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use kehu_domain::access::{Action, Resource};
+use kehu_domain::audit::Action as Did;
 use kehu_domain::error::Collector;
 use kehu_domain::paging::Limit;
 use kehu_domain::text::{self, Email};
@@ -167,20 +170,38 @@ pub async fn create(
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(ApiError::internal)?;
     let u = db::run(&state.pool, move |c| {
-        check_refs(c, &values)?;
-        if repo::users::id_by_email_key(c, &values.email_key)?.is_some() {
-            return Err(ApiError::conflict_field(
-                "email",
-                "taken",
-                "another user has this e-mail address",
-            ));
-        }
-        repo::users::insert(c, &db::new_id(), &values, &hash, db::now()).map_err(|e| {
-            if repo::is_unique_violation(&e) {
-                ApiError::conflict_field("email", "taken", "another user has this e-mail address")
-            } else {
-                e.into()
+        db::write_tx(c, |c| {
+            check_refs(c, &values)?;
+            if repo::users::id_by_email_key(c, &values.email_key)?.is_some() {
+                return Err(ApiError::conflict_field(
+                    "email",
+                    "taken",
+                    "another user has this e-mail address",
+                ));
             }
+            let u =
+                repo::users::insert(c, &db::new_id(), &values, &hash, db::now()).map_err(|e| {
+                    if repo::is_unique_violation(&e) {
+                        ApiError::conflict_field(
+                            "email",
+                            "taken",
+                            "another user has this e-mail address",
+                        )
+                    } else {
+                        e.into()
+                    }
+                })?;
+            let after = org_audit::user_fields(&values);
+            org_audit::record(
+                c,
+                &auth,
+                Entity::User,
+                &u.row.id,
+                Did::Create,
+                &vec![],
+                &after,
+            )?;
+            Ok(u)
         })
     })
     .await?;
@@ -311,6 +332,24 @@ pub async fn update(
             let now = db::now();
             let updated = repo::users::update(c, &uid, expected, &values, hash.as_deref(), now)?
                 .ok_or_else(|| stale(expected + 1))?;
+            let before = org_audit::user_fields(&UserValues {
+                email: cur.row.email.clone(),
+                email_key: String::new(),
+                display_name: cur.row.display_name.clone(),
+                is_active: cur.row.is_active,
+                team_id: cur.row.team_id.clone(),
+                partner_id: cur.row.partner_id.clone(),
+                locale: cur.row.locale.clone(),
+                role_ids: cur.role_ids.clone(),
+                region_ids: cur.region_ids.clone(),
+                product_line_ids: cur.product_line_ids.clone(),
+            });
+            let mut after = org_audit::user_fields(&values);
+            // that it changed, never what to
+            if hash.is_some() {
+                after.push(("password", Some("changed".into())));
+            }
+            org_audit::record(c, &auth, Entity::User, &uid, Did::Update, &before, &after)?;
             // a password change or deactivation ends every session and key of the user
             if !values.is_active || hash.is_some() {
                 sessions::revoke_all_for_user(c, &uid, now)?;

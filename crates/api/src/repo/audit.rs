@@ -1,4 +1,5 @@
-//! The audit log: field-level changes to customers and contacts.
+//! The audit log: field-level changes to customers and contacts, and to the
+//! organisation around them (users, roles, units, API keys).
 
 use crate::db::DbConnection;
 use crate::db::schema::audit_log as al;
@@ -12,20 +13,44 @@ use kehu_domain::audit::{Action, FieldChange};
 pub enum Entity {
     Customer,
     Contact,
+    User,
+    Role,
+    Team,
+    Region,
+    ProductLine,
+    Partner,
+    ApiKey,
 }
 
 impl Entity {
+    pub const ALL: [Entity; 9] = [
+        Entity::Customer,
+        Entity::Contact,
+        Entity::User,
+        Entity::Role,
+        Entity::Team,
+        Entity::Region,
+        Entity::ProductLine,
+        Entity::Partner,
+        Entity::ApiKey,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Entity::Customer => "customer",
             Entity::Contact => "contact",
+            Entity::User => "user",
+            Entity::Role => "role",
+            Entity::Team => "team",
+            Entity::Region => "region",
+            Entity::ProductLine => "product_line",
+            Entity::Partner => "partner",
+            Entity::ApiKey => "api_key",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Entity::Customer, Entity::Contact]
-            .into_iter()
-            .find(|e| e.as_str() == s)
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
     }
 }
 
@@ -40,6 +65,46 @@ pub fn record(
     entity: Entity,
     entity_id: &str,
     customer_id: &str,
+    action: Action,
+    changes: &[FieldChange],
+    by: ChangedBy<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    record_entry(
+        c,
+        entity,
+        entity_id,
+        Some(customer_id),
+        action,
+        changes,
+        by,
+        now,
+    )
+}
+
+/// Records a change to the organisation (a user, role, unit or API key):
+/// no customer, so only the whole log (administrators) shows it.
+pub fn record_org(
+    c: &mut DbConnection,
+    entity: Entity,
+    entity_id: &str,
+    action: Action,
+    changes: &[FieldChange],
+    by: ChangedBy<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    record_entry(c, entity, entity_id, None, action, changes, by, now)
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one entry has this many parts; a struct would only rename them"
+)]
+fn record_entry(
+    c: &mut DbConnection,
+    entity: Entity,
+    entity_id: &str,
+    customer_id: Option<&str>,
     action: Action,
     changes: &[FieldChange],
     by: ChangedBy<'_>,

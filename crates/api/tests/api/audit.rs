@@ -178,7 +178,12 @@ async fn administrators_filter_the_whole_log(app: TestApp) {
 
     assert_eq!(rep.get("/api/v1/audit").await.status, 403);
     let all = history(&admin, "/api/v1/audit").await;
-    assert_eq!(all.len(), 4);
+    // the rep and the key are records too
+    let kinds: Vec<String> = summary(&all).into_iter().map(|(e, _)| e).collect();
+    assert_eq!(
+        kinds,
+        vec!["customer", "customer", "customer", "customer", "api_key", "user"]
+    );
     let by_key = history(&admin, &format!("/api/v1/audit?api_key_id={key_id}")).await;
     assert_eq!(by_key.len(), 3);
     assert!(
@@ -204,11 +209,11 @@ async fn administrators_filter_the_whole_log(app: TestApp) {
     );
 
     // paging
-    let p1 = admin.get("/api/v1/audit?limit=3").await;
-    assert_eq!(p1.body["data"].as_array().unwrap().len(), 3);
+    let p1 = admin.get("/api/v1/audit?limit=5").await;
+    assert_eq!(p1.body["data"].as_array().unwrap().len(), 5);
     let cursor = p1.body["next_cursor"].as_str().unwrap();
     let p2 = admin
-        .get(&format!("/api/v1/audit?limit=3&cursor={cursor}"))
+        .get(&format!("/api/v1/audit?limit=5&cursor={cursor}"))
         .await;
     assert_eq!(p2.body["data"].as_array().unwrap().len(), 1);
     assert_eq!(p2.body["next_cursor"], Value::Null);
@@ -253,3 +258,164 @@ impl Pool for Value {
         self
     }
 }
+
+fn fields_of(entry: &Value) -> Vec<(String, Option<String>, Option<String>)> {
+    entry["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["field"].as_str().unwrap().to_owned(),
+                c["old"].as_str().map(str::to_owned),
+                c["new"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+async fn changes_to_the_organisation_are_in_the_log_for_administrators(app: TestApp) {
+    let admin = app.admin().await;
+    // a region: created, renamed, deleted
+    let r = admin.post("/api/v1/regions", json!({"name": "西北"})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let region = r.id();
+    let r = admin
+        .patch(
+            &format!("/api/v1/regions/{region}"),
+            &r.etag(),
+            json!({"name": "西北大区"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/regions/{region}"))
+            .await
+            .status,
+        204
+    );
+    let log = history(
+        &admin,
+        &format!("/api/v1/audit?entity=region&entity_id={region}"),
+    )
+    .await;
+    assert_eq!(
+        summary(&log),
+        vec![
+            ("region".into(), "delete".into()),
+            ("region".into(), "update".into()),
+            ("region".into(), "create".into()),
+        ]
+    );
+    assert_eq!(
+        fields_of(&log[1]),
+        vec![(
+            "name".to_owned(),
+            Some("西北".to_owned()),
+            Some("西北大区".to_owned())
+        )]
+    );
+    assert_eq!(log[0]["customer_id"], Value::Null);
+    assert!(log[0]["changed_by"]["id"].is_string());
+
+    // a role's rights
+    let role = admin
+        .post(
+            "/api/v1/roles",
+            json!({"name": "审计员", "grants": [{"resource": "customer", "action": "read", "scope": "team"}]}),
+        )
+        .await;
+    assert_eq!(role.status, 201, "{}", role.text);
+    let role_id = role.id();
+    let r = admin
+        .patch(
+            &format!("/api/v1/roles/{role_id}"),
+            &role.etag(),
+            json!({"grants": [{"resource": "customer", "action": "read", "scope": "all"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let log = history(
+        &admin,
+        &format!("/api/v1/audit?entity=role&entity_id={role_id}"),
+    )
+    .await;
+    assert_eq!(
+        fields_of(&log[0]),
+        vec![(
+            "grants".to_owned(),
+            Some("customer.read: team".to_owned()),
+            Some("customer.read: all".to_owned())
+        )]
+    );
+
+    // a user's password: that it changed, never the value
+    let (rep_id, _) = user("rep@test.example", "sales_rep")
+        .create(&app, &admin)
+        .await;
+    let u = admin.get(&format!("/api/v1/users/{rep_id}")).await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/users/{rep_id}"),
+            &u.etag(),
+            json!({"password": "a-new-long-passphrase-42", "display_name": "新名字"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let log = history(
+        &admin,
+        &format!("/api/v1/audit?entity=user&entity_id={rep_id}"),
+    )
+    .await;
+    assert_eq!(summary(&log)[1], ("user".into(), "create".into()));
+    let changed = fields_of(&log[0]);
+    assert!(changed.contains(&("password".into(), None, Some("changed".into()))));
+    assert!(
+        changed
+            .iter()
+            .any(|(f, _, new)| f == "display_name" && new.as_deref() == Some("新名字"))
+    );
+    let all = history(
+        &admin,
+        &format!("/api/v1/audit?entity=user&entity_id={rep_id}"),
+    )
+    .await;
+    let text = serde_json::to_string(&all).unwrap();
+    assert!(!text.contains("a-new-long-passphrase-42"));
+
+    // an API key: created and revoked
+    let k = admin
+        .post(
+            "/api/v1/api-keys",
+            json!({"name": "ERP", "user_id": rep_id}),
+        )
+        .await;
+    assert_eq!(k.status, 201, "{}", k.text);
+    let key_id = k.body["api_key"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/api-keys/{key_id}"))
+            .await
+            .status,
+        204
+    );
+    let log = history(
+        &admin,
+        &format!("/api/v1/audit?entity=api_key&entity_id={key_id}"),
+    )
+    .await;
+    assert_eq!(
+        summary(&log),
+        vec![
+            ("api_key".into(), "delete".into()),
+            ("api_key".into(), "create".into())
+        ]
+    );
+    assert!(
+        !serde_json::to_string(&log)
+            .unwrap()
+            .contains(k.body["key"].as_str().unwrap())
+    );
+}
+db_test!(changes_to_the_organisation_are_in_the_log_for_administrators);

@@ -152,5 +152,6 @@ transfer-moved = { $count ->
    *[other] { $count } customers moved.
 }
 admin-duplicates-title = Duplicates
-duplicates-report-hint = Customers that share a name (without the company form), a phone number or an e-mail address. Open them and keep one record per customer.
+duplicates-report-hint = Customers that share a name (without the company form), a phone number or an e-mail address. Merge each duplicate into the first of its group, or open them to compare.
+duplicates-merge-into-first = Merge into the first
 duplicates-report-none = No likely duplicates.

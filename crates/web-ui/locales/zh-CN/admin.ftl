@@ -137,5 +137,6 @@ transfer-confirm = 确认交接
 transfer-would-move = 将交接 { $count } 个客户：
 transfer-moved = 已交接 { $count } 个客户。
 admin-duplicates-title = 重复客户
-duplicates-report-hint = 名称（不含公司类型）、电话或邮箱相同的客户。请逐一打开，每个客户只保留一条记录。
+duplicates-report-hint = 名称（不含公司类型）、电话或邮箱相同的客户。可将每条重复记录合并到本组第一条，或逐一打开比较。
+duplicates-merge-into-first = 合并到第一条
 duplicates-report-none = 没有疑似重复的客户。

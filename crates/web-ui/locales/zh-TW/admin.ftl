@@ -137,5 +137,6 @@ transfer-confirm = 確認交接
 transfer-would-move = 將交接 { $count } 個客戶：
 transfer-moved = 已交接 { $count } 個客戶。
 admin-duplicates-title = 重複客戶
-duplicates-report-hint = 名稱（不含公司類型）、電話或郵箱相同的客戶。請逐一開啟，每個客戶只保留一條記錄。
+duplicates-report-hint = 名稱（不含公司類型）、電話或郵箱相同的客戶。可將每筆重複記錄合併到本組第一筆，或逐一開啟比較。
+duplicates-merge-into-first = 合併到第一筆
 duplicates-report-none = 沒有疑似重複的客戶。

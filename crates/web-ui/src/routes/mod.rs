@@ -21,6 +21,7 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         Page::Customers => view! { <customers::list::CustomerListPage /> }.into_any(),
         Page::NewCustomer => view! { <customers::new::NewCustomerPage /> }.into_any(),
         Page::Customer => view! { <customers::detail::CustomerPage /> }.into_any(),
+        Page::MergeCustomer => view! { <customers::merge::MergePage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         Page::Users
         | Page::Org
@@ -45,7 +46,9 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::Transfer => view! { <admin::transfer::TransferPage /> }.into_any(),
         Page::Duplicates => view! { <admin::duplicates::DuplicatesPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Customers | Page::NewCustomer | Page::Customer => return None,
+        Page::Customers | Page::NewCustomer | Page::Customer | Page::MergeCustomer => {
+            return None;
+        }
     })
 }
 

@@ -66,15 +66,25 @@ pub fn DuplicatesPage() -> impl IntoView {
         let items = gs
             .into_iter()
             .map(|g| {
+                let first = g.customers.first().map(|m| m.id.clone()).unwrap_or_default();
                 let members = g
                     .customers
                     .into_iter()
-                    .map(|m| {
+                    .enumerate()
+                    .map(|(i, m)| {
                         let owner = m.owner_name.unwrap_or_else(|| i18n.t("customers-owner-pool"));
+                        // merge each later record into the first, which stays
+                        let merge = (i > 0).then(|| view! {
+                            " · "
+                            <a href=format!("/customers/{first}/merge?other={}", m.id) data-testid="duplicate-merge">
+                                {i18n.t("duplicates-merge-into-first")}
+                            </a>
+                        });
                         view! {
                             <li>
                                 <a href=format!("/customers/{}", m.id)>{m.name}</a>
                                 <span class="muted">{format!(" · {} · {owner}", i18n.t(&format!("stage-{}", m.lifecycle_stage)))}</span>
+                                {merge}
                             </li>
                         }
                     })

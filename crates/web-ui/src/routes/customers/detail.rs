@@ -43,8 +43,21 @@ pub fn CustomerPage() -> impl IntoView {
                 .get_versioned::<Customer>(&format!("/customers/{}", crate::api::encode(&id)))
                 .await
             {
-                Ok(v) => record.set(Some(v)),
-                Err(e) => failed.set(Some(e)),
+                // the API followed a merged record's redirect: show where it went
+                Ok(v) if v.data.id != id => router.navigate(
+                    &format!(
+                        "/customers/{}?merged=redirect",
+                        crate::api::encode(&v.data.id)
+                    ),
+                    true,
+                    false,
+                ),
+                Ok(v) => {
+                    let _ = record.try_set(Some(v));
+                }
+                Err(e) => {
+                    let _ = failed.try_set(Some(e));
+                }
             }
         });
     };
@@ -118,6 +131,15 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     let may_delete = session
         .me_untracked()
         .is_some_and(|m| m.can("customer", "delete"));
+    let merge_id = id.clone();
+    let merged = move || {
+        router.param("merged").and_then(|m| match m.as_str() {
+            "done" | "redirect" => Some(view! {
+                <p class="alert alert--success" role="status" data-testid="merge-notice">{i18n.t(&format!("merge-notice-{m}"))}</p>
+            }),
+            _ => None,
+        })
+    };
     let cid = id.clone();
     let delete = move |_| {
         let (id, name) = (cid.clone(), field(|c| c.name.clone())());
@@ -168,6 +190,7 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     view! {
         <div class="cust-page cust-detail">
             <nav class="cust-back"><a href="/customers">{Signal::derive(move || format!("← {}", i18n.t("back-to-customers")))}</a></nav>
+            {merged}
             <header class="card cust-hero">
                 <div class="cust-hero__top">
                     <h1 data-testid="customer-name">{field(|c| c.name.clone())}</h1>
@@ -185,6 +208,12 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                 </dl>
                 <div class="cust-hero__actions">
                     <PoolActions record=record />
+                    {may_delete.then(|| view! {
+                        <a class="button" data-testid="customer-merge"
+                            href=format!("/customers/{}/merge", crate::api::encode(&merge_id))>
+                            {t("merge-action")}
+                        </a>
+                    })}
                     {may_delete.then(|| view! {
                         <button type="button" class="button button--danger" data-testid="customer-delete" on:click=delete>
                             {t("action-delete")}

@@ -37,7 +37,7 @@ struct Entry {
 }
 
 /// A value as people read it: names instead of ids, stages translated.
-fn shown(i18n: I18n, names: &Lookups, field: &str, v: &Option<String>) -> String {
+pub(super) fn shown(i18n: I18n, names: &Lookups, field: &str, v: &Option<String>) -> String {
     let Some(v) = v else { return "—".into() };
     match field {
         "owner_id" => names.user(v).unwrap_or_else(|| v.clone()),

@@ -7,6 +7,7 @@ mod filters;
 mod follow;
 mod history;
 pub mod list;
+pub mod merge;
 pub mod new;
 mod ownership;
 mod stages;
