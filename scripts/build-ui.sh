@@ -74,7 +74,7 @@ fi
 # to the target's rustflags in .cargo/config.toml: cargo joins the arrays.)
 REGISTRY_SRC="${CARGO_HOME:-$HOME/.cargo}/registry/src"
 REMAP="target.$TARGET.rustflags=['--remap-path-prefix=$REGISTRY_SRC=', '--remap-path-prefix=$ROOT=kehu']"
-log "cargo build -p $NAME --target $TARGET --profile $PROFILE (both modules)"
+log "cargo build -p $NAME --target $TARGET --profile $PROFILE (every module)"
 cargo build -p "$NAME" --bins --target "$TARGET" --profile "$PROFILE" --config "$REMAP"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/kehu-ui.XXXXXX")"
@@ -93,7 +93,7 @@ CSS_FILE="style-$(hash16 "$WORK/style.css").css"
 cp "$WORK/style.css" "$STAGE/$CSS_FILE"
 CSS_GZIP="$(gzip -9c "$STAGE/$CSS_FILE" | wc -c)"
 
-# One module per entry point (src/bin): customers and admin. For each:
+# One module per entry point (src/bin): customers, admin and tools. For each:
 # wasm-opt, wasm-bindgen, minified glue, content-hashed names.
 #
 # wasm-opt runs on rustc's output, BEFORE wasm-bindgen: Debian's wasm-opt 108
@@ -104,7 +104,7 @@ CSS_GZIP="$(gzip -9c "$STAGE/$CSS_FILE" | wc -c)"
 # -Os, not -Oz: at -Oz wasm-opt 108 inlines the closure descriptors that
 # wasm-bindgen reads ("failed to find `0` in function table"); -Os costs <1 %.
 declare -A JS_OF WASM_OF
-for MODULE in customers admin; do
+for MODULE in customers admin tools; do
   BIN="kehu-$MODULE"
   log "$MODULE: wasm-opt -Os, wasm-bindgen --target web"
   wasm-opt -Os \
@@ -129,9 +129,11 @@ done
 # It loads the module the address belongs to; the glue would look for
 # "<name>_bg.wasm" next to itself, so it is given the hashed URL.
 cat >"$WORK/boot.js" <<BOOT
-const admin = /^\/admin(\/|$)/.test(location.pathname);
-const [js, wasm] = admin
+const path = location.pathname;
+const [js, wasm] = /^\/admin(\/|$)/.test(path)
   ? ["/${JS_OF[admin]}", "/${WASM_OF[admin]}"]
+  : /^\/merge(\/|$)/.test(path)
+  ? ["/${JS_OF[tools]}", "/${WASM_OF[tools]}"]
   : ["/${JS_OF[customers]}", "/${WASM_OF[customers]}"];
 const { default: init } = await import(js);
 init({ module_or_path: wasm });
@@ -170,7 +172,7 @@ log "wrote ${DIST#"$ROOT"/}/: $(cd "$DIST" && echo *)"
 # for itself (see docs/ARCHITECTURE.md for where the bytes go).
 CEILING="${KEHU_UI_CEILING:-358400}"
 over=0
-for MODULE in customers admin; do
+for MODULE in customers admin tools; do
   WASM_GZIP="$(gzip -9c "$DIST/${WASM_OF[$MODULE]}" | wc -c)"
   JS_GZIP="$(gzip -9c "$DIST/${JS_OF[$MODULE]}" | wc -c)"
   TOTAL_GZIP=$((WASM_GZIP + JS_GZIP + CSS_GZIP + BOOT_GZIP))

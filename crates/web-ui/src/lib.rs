@@ -1,8 +1,9 @@
-//! Kehu's browser app, built as two modules that share this library: the
-//! customer screens (what everyone opens) and administration (what only
-//! administrators open). A page load downloads one of them; moving between
-//! the two is a full page load, which the session survives. This keeps what
-//! a phone downloads within the size budget as screens are added.
+//! Kehu's browser app, built as three modules that share this library: the
+//! customer screens (what everyone opens), administration (what only
+//! administrators open), and tools that work on several records at once
+//! (merging duplicates). A page load downloads one of them; moving between
+//! them is a full page load, which the session survives. This keeps what a
+//! phone downloads within the size budget as screens are added.
 
 mod api;
 mod components;
@@ -18,7 +19,7 @@ use crate::routes::AppRoutes;
 use crate::session::Session;
 
 pub use crate::router::Page;
-pub use crate::routes::{admin_pages, customer_pages};
+pub use crate::routes::{admin_pages, customer_pages, tool_pages};
 
 /// The pages one module shows; `None` for a page of the other module.
 pub type Pages = fn(Page) -> Option<AnyView>;

@@ -22,7 +22,6 @@ pub enum Page {
     Customers,
     NewCustomer,
     Customer,
-    MergeCustomer,
     Users,
     Org,
     Roles,
@@ -30,6 +29,7 @@ pub enum Page {
     Pool,
     Transfer,
     Duplicates,
+    Merge,
     NotFound,
 }
 
@@ -43,7 +43,6 @@ impl Page {
             ["customers"] => Page::Customers,
             ["customers", "new"] => Page::NewCustomer,
             ["customers", _] => Page::Customer,
-            ["customers", _, "merge"] => Page::MergeCustomer,
             ["admin", "users"] => Page::Users,
             ["admin", "org"] => Page::Org,
             ["admin", "roles"] => Page::Roles,
@@ -51,6 +50,7 @@ impl Page {
             ["admin", "pool"] => Page::Pool,
             ["admin", "transfer"] => Page::Transfer,
             ["admin", "duplicates"] => Page::Duplicates,
+            ["merge"] => Page::Merge,
             _ => Page::NotFound,
         })
     }
@@ -92,17 +92,6 @@ impl Router {
     pub fn last_segment(self) -> String {
         self.path
             .with(|p| p.rsplit('/').next().map(decode).unwrap_or_default())
-    }
-
-    /// The path's segment at `index` (0: the first), decoded (tracked).
-    pub fn segment(self, index: usize) -> String {
-        self.path.with(|p| {
-            p.split('/')
-                .filter(|s| !s.is_empty())
-                .nth(index)
-                .map(decode)
-                .unwrap_or_default()
-        })
     }
 
     /// The query parameter `key`, decoded (tracked).

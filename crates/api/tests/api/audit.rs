@@ -182,7 +182,9 @@ async fn administrators_filter_the_whole_log(app: TestApp) {
     let kinds: Vec<String> = summary(&all).into_iter().map(|(e, _)| e).collect();
     assert_eq!(
         kinds,
-        vec!["customer", "customer", "customer", "customer", "api_key", "user"]
+        vec![
+            "customer", "customer", "customer", "customer", "api_key", "user"
+        ]
     );
     let by_key = history(&admin, &format!("/api/v1/audit?api_key_id={key_id}")).await;
     assert_eq!(by_key.len(), 3);

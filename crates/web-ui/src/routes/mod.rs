@@ -3,6 +3,7 @@
 
 mod admin;
 mod customers;
+mod merge;
 mod not_found;
 mod shell;
 mod sign_in;
@@ -21,7 +22,6 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         Page::Customers => view! { <customers::list::CustomerListPage /> }.into_any(),
         Page::NewCustomer => view! { <customers::new::NewCustomerPage /> }.into_any(),
         Page::Customer => view! { <customers::detail::CustomerPage /> }.into_any(),
-        Page::MergeCustomer => view! { <customers::merge::MergePage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         Page::Users
         | Page::Org
@@ -29,7 +29,8 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         | Page::ApiKeys
         | Page::Pool
         | Page::Transfer
-        | Page::Duplicates => {
+        | Page::Duplicates
+        | Page::Merge => {
             return None;
         }
     })
@@ -46,10 +47,18 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::Transfer => view! { <admin::transfer::TransferPage /> }.into_any(),
         Page::Duplicates => view! { <admin::duplicates::DuplicatesPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Customers | Page::NewCustomer | Page::Customer | Page::MergeCustomer => {
-            return None;
-        }
+        Page::Customers | Page::NewCustomer | Page::Customer | Page::Merge => return None,
     })
+}
+
+/// The tools module's pages: work on several records at once, each screen
+/// heavy enough that the other modules' budgets could not carry it.
+pub fn tool_pages(page: Page) -> Option<AnyView> {
+    match page {
+        Page::Merge => Some(view! { <merge::MergePage /> }.into_any()),
+        Page::NotFound => Some(view! { <not_found::NotFoundPage /> }.into_any()),
+        _ => None,
+    }
 }
 
 #[component]

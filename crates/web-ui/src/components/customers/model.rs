@@ -222,3 +222,20 @@ pub fn may_assign(session: Session) -> bool {
             .any(|r| r.id == "admin" || r.id == "sales_manager")
     })
 }
+
+/// A value as people read it: names instead of ids, stages translated.
+pub fn shown(i18n: crate::i18n::I18n, names: &Lookups, field: &str, v: &Option<String>) -> String {
+    let Some(v) = v else { return "—".into() };
+    match field {
+        "owner_id" => names.user(v).unwrap_or_else(|| v.clone()),
+        "region_id" => names.region(v).unwrap_or_else(|| v.clone()),
+        "product_line_ids" => v
+            .split(", ")
+            .map(|p| names.product_line(p).unwrap_or_else(|| p.to_owned()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        "lifecycle_stage" => i18n.t(&format!("stage-{v}")),
+        "kind" => i18n.t(&format!("kind-{v}")),
+        _ => v.clone(),
+    }
+}

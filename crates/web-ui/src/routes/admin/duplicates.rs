@@ -76,7 +76,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                         // merge each later record into the first, which stays
                         let merge = (i > 0).then(|| view! {
                             " · "
-                            <a href=format!("/customers/{first}/merge?other={}", m.id) data-testid="duplicate-merge">
+                            <a href=format!("/merge?into={first}&other={}", m.id) data-testid="duplicate-merge">
                                 {i18n.t("duplicates-merge-into-first")}
                             </a>
                         });

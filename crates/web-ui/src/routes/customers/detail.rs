@@ -210,7 +210,7 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                     <PoolActions record=record />
                     {may_delete.then(|| view! {
                         <a class="button" data-testid="customer-merge"
-                            href=format!("/customers/{}/merge", crate::api::encode(&merge_id))>
+                            href=format!("/merge?into={}", crate::api::encode(&merge_id))>
                             {t("merge-action")}
                         </a>
                     })}

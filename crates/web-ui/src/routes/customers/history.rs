@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::detail::Record;
 use super::follow::{failed, follow};
 use super::stages::local_time;
-use crate::components::customers::model::Lookups;
+use crate::components::customers::model::{Lookups, shown};
 use crate::components::customers::t;
 use crate::i18n::I18n;
 
@@ -34,23 +34,6 @@ struct Entry {
     changed_by: Option<Person>,
     api_key_id: Option<String>,
     at: String,
-}
-
-/// A value as people read it: names instead of ids, stages translated.
-pub(super) fn shown(i18n: I18n, names: &Lookups, field: &str, v: &Option<String>) -> String {
-    let Some(v) = v else { return "—".into() };
-    match field {
-        "owner_id" => names.user(v).unwrap_or_else(|| v.clone()),
-        "region_id" => names.region(v).unwrap_or_else(|| v.clone()),
-        "product_line_ids" => v
-            .split(", ")
-            .map(|p| names.product_line(p).unwrap_or_else(|| p.to_owned()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        "lifecycle_stage" => i18n.t(&format!("stage-{v}")),
-        "kind" => i18n.t(&format!("kind-{v}")),
-        _ => v.clone(),
-    }
 }
 
 #[component]

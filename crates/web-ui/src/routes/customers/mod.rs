@@ -7,7 +7,6 @@ mod filters;
 mod follow;
 mod history;
 pub mod list;
-pub mod merge;
 pub mod new;
 mod ownership;
 mod stages;

@@ -1,5 +1,7 @@
 //! 合并: find the duplicate of a customer, pick per field what stays, choose
-//! which of its contacts to keep, and merge it into this one.
+//! which of its contacts to keep, and merge it into this one. At
+//! `/merge?into=<id>&other=<id>`, in the administration module, whose page
+//! load has room (merging takes the right to delete, which managers have).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,10 +10,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use super::history::shown;
 use crate::api::{ApiError, Call, Page, Versioned};
 use crate::components::ProblemAlert;
-use crate::components::customers::model::{Contact, Customer, Lookups, lookups};
+use crate::components::customers::model::{Contact, Customer, Lookups, lookups, shown};
 use crate::components::customers::t;
 use crate::i18n::I18n;
 use crate::router::Router;
@@ -62,7 +63,7 @@ pub fn MergePage() -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
     let router = Router::get();
-    let sid = Memo::new(move |_| router.segment(1));
+    let sid = Memo::new(move |_| router.param("into").unwrap_or_default());
     let other = Memo::new(move |_| router.param("other").filter(|o| !o.is_empty()));
     let state = RwSignal::new(None::<Result<Loaded, ApiError>>);
     let names = RwSignal::new(Arc::new(Lookups::default()));
@@ -199,7 +200,7 @@ fn FindDuplicate(survivor: Customer) -> impl IntoView {
                 .into_iter()
                 .map(|h| {
                     let href = format!(
-                        "/customers/{}/merge?other={}",
+                        "/merge?into={}&other={}",
                         crate::api::encode(&survivor_id),
                         crate::api::encode(&h.id)
                     );
