@@ -402,3 +402,45 @@ async fn neglected_customers_go_back_to_the_pool_once_even_with_two_nodes(app: T
     assert_eq!(mine.len(), 2);
 }
 db_test!(neglected_customers_go_back_to_the_pool_once_even_with_two_nodes);
+
+async fn simultaneous_claims_by_one_rep_stop_at_the_limit(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let (_, rep) = user("rep@test.example", "sales_rep")
+        .regions(&[&org.shanghai])
+        .create(&app, &admin)
+        .await;
+    set_rules(
+        &admin,
+        json!({"max_owned": 3, "max_claims_per_day": null, "reclaim_cooldown_days": 0}),
+    )
+    .await;
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push(pooled(&admin, &format!("抢客户{i}"), &org.shanghai).await);
+    }
+    // a rep double-tapping on two phones: every claim at once
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (c, path) = (rep.clone(), format!("/api/v1/customers/{id}/claim"));
+            actix_web::rt::spawn(async move { c.post(&path, json!({})).await })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        match r.status.as_u16() {
+            200 => won += 1,
+            409 => assert_eq!(r.body["errors"][0]["code"], "too_many_owned", "{}", r.text),
+            other => panic!("unexpected {other}: {}", r.text),
+        }
+    }
+    assert_eq!(won, 3);
+    assert_eq!(
+        rep.get("/api/v1/customers?owner=me").await.ids().len(),
+        3,
+        "the limit holds however the claims interleave"
+    );
+}
+db_test!(simultaneous_claims_by_one_rep_stop_at_the_limit);

@@ -62,6 +62,7 @@ pub async fn claim(
         db::write_tx(c, |c| {
             let cur = load_for(c, &auth, &cid, Action::Read, Liveness::Live)?;
             let me = auth.user_id().to_owned();
+            owners::lock_claimer(c, &me)?;
             let now = db::now();
             let facts = ClaimFacts {
                 owner_id: cur.row.owner_id.clone(),

@@ -98,6 +98,22 @@ pub fn set_owner(
     Ok(n == 1)
 }
 
+/// Holds the claimer's user row until the transaction ends, so two claims by
+/// one user are counted one after the other: on PostgreSQL both would
+/// otherwise count the same claims and owned customers and pass a limit
+/// together. (SQLite writes one transaction at a time already.)
+pub fn lock_claimer(c: &mut DbConnection, user_id: &str) -> QueryResult<()> {
+    match c {
+        DbConnection::Pg(pg) => users::table
+            .filter(users::id.eq(user_id))
+            .select(users::id)
+            .for_update()
+            .load::<String>(pg)
+            .map(drop),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 /// Live customers `user_id` owns.
 pub fn owned_count(c: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
     customers::table
