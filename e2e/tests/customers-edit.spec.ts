@@ -106,3 +106,19 @@ test('a stage change that needs a reason asks for one at the field, then is made
   const changes = (await history.json()).data;
   expect(changes[0]).toMatchObject({ from: 'customer', to: 'vip', reason: 'Buys over a million a year' });
 });
+
+test('a long history shows the newest changes first and the rest on request', async ({ page, request }, testInfo) => {
+  const token = await apiToken(request, REP);
+  const c = await createCustomerViaApi(request, token, { name: uniqueName('Much changed', testInfo) });
+  for (let i = 1; i <= 24; i++) {
+    await patchCustomerViaApi(request, token, c.id, { notes: `visit ${i}` });
+  }
+  await signIn(page, REP, `/customers/${c.id}`);
+  const entries = page.getByTestId('history-entry');
+  await expect(entries).toHaveCount(20);
+  await expect(entries.first()).toContainText('visit 24');
+  await page.getByTestId('history-more').click();
+  await expect(entries).toHaveCount(25);
+  await expect(entries.last()).toContainText('Customer created');
+  await expect(page.getByTestId('history-more')).toHaveCount(0);
+});

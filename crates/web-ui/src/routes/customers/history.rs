@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use super::detail::Record;
-use super::follow::{failed, follow};
+use super::follow::{failed, follow_paged, more};
 use super::stages::local_time;
 use crate::components::customers::model::{Lookups, shown};
 use crate::components::customers::t;
@@ -39,8 +39,23 @@ struct Entry {
 #[component]
 pub fn History(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     let i18n = I18n::get();
-    let entries = follow::<Entry>(record, |id| format!("/customers/{id}/history?limit=50"));
-    let body = move || match entries.get() {
+    let pages = follow_paged::<Entry>(record, |id| format!("/customers/{id}/history?limit=20"));
+    let load_more = move |_| {
+        let (Some(id), Some(cursor)) = (
+            record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone())),
+            pages.next.get_untracked(),
+        ) else {
+            return;
+        };
+        more(
+            pages,
+            format!(
+                "/customers/{id}/history?limit=20&cursor={}",
+                crate::api::encode(&cursor)
+            ),
+        );
+    };
+    let body = move || match pages.first.get() {
         None => view! { <span class="skeleton"></span> }.into_any(),
         Some(Err(e)) => failed(i18n, &e),
         Some(Ok(list)) => {
@@ -48,6 +63,7 @@ pub fn History(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
             let n = names.get();
             let items = list
                 .into_iter()
+                .chain(pages.older.get())
                 .map(|e| {
                     let who = e.changed_by.map(|p| p.display_name).unwrap_or_else(|| i18n.t("customers-stage-automatic"));
                     let via = e.api_key_id.map(|_| format!(" · {}", i18n.t("history-via-api")));
@@ -80,7 +96,16 @@ pub fn History(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! { <ul class="cust-stages">{items}</ul> }.into_any()
+            view! {
+                <ul class="cust-stages">{items}</ul>
+                {pages.next.get().map(|_| view! {
+                    <button type="button" class="button" data-testid="history-more"
+                        aria-disabled=move || pages.loading.get().then_some("true") on:click=load_more>
+                        {t("action-load-more")}
+                    </button>
+                })}
+            }
+            .into_any()
         }
     };
     view! {
