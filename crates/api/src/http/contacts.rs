@@ -69,8 +69,7 @@ pub struct AllContactsQuery {
 }
 
 /// List the contacts of every customer the caller may see, newest first.
-/// A page may hold fewer than `limit` contacts while more follow: continue
-/// with `next_cursor` until it is null.
+/// Continue with `next_cursor` until it is null.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(AllContactsQuery),
     responses((status = 200, description = "A page of contacts", body = ContactPage)))]
 pub async fn list_all(
@@ -85,7 +84,7 @@ pub async fn list_all(
         .transpose()?;
     let read = Scoped::new(&auth, Action::Read);
     let (rows, last) = db::run(&state.pool, move |c| {
-        Ok::<_, ApiError>(store::list_visible(c, || read.cond(), before, limit)?)
+        Ok::<_, ApiError>(store::list_visible(c, read.predicate(), before, limit)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ContactPage {

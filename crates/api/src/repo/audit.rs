@@ -1,8 +1,8 @@
 //! The audit log: field-level changes to customers and contacts, and to the
 //! organisation around them (users, roles, units, API keys).
 
-use crate::db::DbConnection;
 use crate::db::schema::audit_log as al;
+use crate::db::{Db, DbConnection};
 use crate::repo::customers::stages::ChangedBy;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -161,6 +161,27 @@ pub fn list(
     before: Option<(NaiveDateTime, String)>,
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
+    list_query(f, before, limit)
+        .select((
+            al::id,
+            al::entity,
+            al::entity_id,
+            al::customer_id,
+            al::action,
+            al::changes,
+            al::user_id,
+            al::api_key_id,
+            al::at,
+        ))
+        .load(c)
+}
+
+/// The query of [`list`].
+pub fn list_query(
+    f: &AuditFilter,
+    before: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> al::BoxedQuery<'static, Db> {
     let mut q = al::table.into_boxed();
     if let Some(e) = f.entity {
         q = q.filter(al::entity.eq(e.as_str()));
@@ -184,20 +205,12 @@ pub fn list(
         q = q.filter(al::at.lt(t));
     }
     if let Some((at, id)) = before {
-        q = q.filter(al::at.lt(at).or(al::at.eq(at).and(al::id.lt(id))));
+        // `at <= ?` is implied; said outright, an index on `at` starts there
+        q = q.filter(
+            al::at
+                .le(at)
+                .and(al::at.lt(at).or(al::at.eq(at).and(al::id.lt(id)))),
+        );
     }
-    q.order((al::at.desc(), al::id.desc()))
-        .limit(limit)
-        .select((
-            al::id,
-            al::entity,
-            al::entity_id,
-            al::customer_id,
-            al::action,
-            al::changes,
-            al::user_id,
-            al::api_key_id,
-            al::at,
-        ))
-        .load(c)
+    q.order((al::at.desc(), al::id.desc())).limit(limit)
 }

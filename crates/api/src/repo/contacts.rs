@@ -1,11 +1,12 @@
 //! Contacts: always read and written through their customer's access condition.
 
-use super::access_sql::CustomerCondition;
+use super::access_sql::{self as scope, CustomerCondition};
 use super::customers::WriteOutcome;
 use crate::db::schema::contacts;
 use crate::db::{Db, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use kehu_domain::access::Predicate;
 use kehu_domain::contact::{Contact, DncMark};
 use kehu_domain::text::{Email, Phone};
 
@@ -109,62 +110,78 @@ pub fn list_for_customer(
         .load(c)
 }
 
-/// How many contacts one page request reads at most while looking for
-/// visible ones; past it the page ends early, with a cursor to continue.
-const SCAN_CHUNK: i64 = 250;
-const SCAN_CHUNKS: usize = 16;
+/// The queries of one page of [`list_visible`]: one per branch of the
+/// caller's scope (see [`scope::branches`]), each the contacts joined to
+/// their customers, newest first after `before`, at most `limit`. The join
+/// lets the planner start from either side: a narrow branch (own, team,
+/// partner) from its customers and their contacts, a broad one (everything,
+/// whole regions) from the newest contacts, looking up each one's customer,
+/// until the page is full.
+pub fn visible_queries(scope: &Predicate, before: Option<&str>, limit: i64) -> Vec<VisibleQuery> {
+    scope::branches(scope)
+        .iter()
+        .map(|branch| visible_query(branch, before, None, limit))
+        .collect()
+}
 
-/// Up to `limit` live contacts of live customers the condition allows, newest
-/// first (ids are time-ordered), after the id `before` when given; and the id
-/// to continue after when the scan stopped before the end.
-///
-/// The condition cannot go into a subquery through the multi-backend
-/// connection, so contacts are read in chunks and each chunk's customers are
-/// checked with one query.
+/// One branch's query; with `until`, only contacts from that id on (those
+/// past it cannot make a page the branches read before have filled).
+fn visible_query(
+    branch: &Predicate,
+    before: Option<&str>,
+    until: Option<&str>,
+    limit: i64,
+) -> VisibleQuery {
+    use crate::db::schema::customers;
+    let mut q = contacts::table
+        .inner_join(customers::table)
+        .filter(contacts::deleted_at.is_null())
+        .filter(customers::deleted_at.is_null())
+        .filter(scope::contact_customer_condition(branch))
+        .select(ContactRow::as_select())
+        .into_boxed();
+    if let Some(id) = before {
+        q = q.filter(contacts::id.lt(id.to_owned()));
+    }
+    if let Some(id) = until {
+        q = q.filter(contacts::id.ge(id.to_owned()));
+    }
+    q.order(contacts::id.desc()).limit(limit)
+}
+
+/// One query of [`visible_queries`].
+pub type VisibleQuery = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::Select<
+        diesel::dsl::InnerJoin<contacts::table, crate::db::schema::customers::table>,
+        diesel::dsl::AsSelect<ContactRow, Db>,
+    >,
+    Db,
+>;
+
+/// Up to `limit` live contacts of live customers the scope allows, newest
+/// first (ids are time-ordered), after the id `before` when given; and the
+/// id to continue after when the page is full.
 pub fn list_visible(
     c: &mut DbConnection,
-    cond: impl Fn() -> CustomerCondition,
-    mut before: Option<String>,
+    scope: &Predicate,
+    before: Option<String>,
     limit: i64,
 ) -> QueryResult<(Vec<ContactRow>, Option<String>)> {
-    use crate::db::schema::customers;
-    let mut out = Vec::new();
-    for _ in 0..SCAN_CHUNKS {
-        let mut q = contacts::table
-            .filter(contacts::deleted_at.is_null())
-            .into_boxed();
-        if let Some(id) = before.take() {
-            q = q.filter(contacts::id.lt(id));
-        }
-        let chunk: Vec<ContactRow> = q
-            .select(ContactRow::as_select())
-            .order(contacts::id.desc())
-            .limit(SCAN_CHUNK)
-            .load(c)?;
-        let ids: Vec<String> = chunk.iter().map(|r| r.customer_id.clone()).collect();
-        let visible: std::collections::HashSet<String> = customers::table
-            .filter(customers::id.eq_any(ids))
-            .filter(customers::deleted_at.is_null())
-            .filter(cond())
-            .select(customers::id)
-            .load::<String>(c)?
-            .into_iter()
-            .collect();
-        let full = chunk.len() as i64 == SCAN_CHUNK;
-        for r in chunk {
-            before = Some(r.id.clone());
-            if visible.contains(&r.customer_id) {
-                out.push(r);
-                if out.len() as i64 == limit {
-                    return Ok((out, before));
-                }
-            }
-        }
-        if !full {
-            return Ok((out, None));
-        }
+    let page = usize::try_from(limit).unwrap_or(0);
+    let mut rows: Vec<ContactRow> = Vec::new();
+    for branch in scope::branches(scope) {
+        let until = (page > 0 && rows.len() == page).then(|| rows[page - 1].id.clone());
+        let q = visible_query(&branch, before.as_deref(), until.as_deref(), limit);
+        rows.extend(q.load::<ContactRow>(c)?);
+        rows.sort_by(|a, b| b.id.cmp(&a.id));
+        rows.dedup_by(|a, b| a.id == b.id);
+        rows.truncate(page);
     }
-    Ok((out, before))
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| r.id.clone()))
+        .flatten();
+    Ok((rows, next))
 }
 
 /// The contact, if its live customer is one the condition allows.
@@ -303,10 +320,16 @@ pub fn set_deleted(
 /// The live contacts of these customers (already checked to be visible), by
 /// customer and name.
 pub fn of_customers(c: &mut DbConnection, customer_ids: &[String]) -> QueryResult<Vec<ContactRow>> {
-    contacts::table
-        .filter(contacts::customer_id.eq_any(customer_ids))
-        .filter(contacts::deleted_at.is_null())
+    of_customers_query(customer_ids)
         .select(ContactRow::as_select())
-        .order((contacts::customer_id, contacts::name, contacts::id))
         .load(c)
+}
+
+/// The query of [`of_customers`].
+pub fn of_customers_query(customer_ids: &[String]) -> contacts::BoxedQuery<'static, Db> {
+    contacts::table
+        .filter(contacts::customer_id.eq_any(customer_ids.to_vec()))
+        .filter(contacts::deleted_at.is_null())
+        .order((contacts::customer_id, contacts::name, contacts::id))
+        .into_boxed()
 }

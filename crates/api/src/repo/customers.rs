@@ -21,7 +21,7 @@ pub mod stages;
 mod write;
 pub use list::{
     After, CursorValue, CustomerFilter, OwnerFilter, Sort, SortKey, count, count_queries, list,
-    list_queries,
+    list_branches, list_queries,
 };
 pub use search::like_pattern;
 pub use write::{WriteOutcome, add_collaborator, insert, set_deleted, update};

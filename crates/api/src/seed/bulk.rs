@@ -4,8 +4,8 @@
 //!   transaction; the tables' secondary indexes and foreign keys are dropped
 //!   first and made once at the end, which is cheaper than keeping them up to
 //!   date and checking them row by row.
-//! - SQLite: one transaction of single-row inserts whose prepared statements
-//!   diesel keeps and reuses; `synchronous = OFF`, no foreign-key checks and a
+//! - SQLite: one transaction of multi-row inserts of a fixed size, whose
+//!   prepared statements diesel keeps and reuses; `synchronous = OFF`, no foreign-key checks and a
 //!   larger cache only while it runs; the secondary indexes and triggers of
 //!   the loaded tables, read from `sqlite_master` so none is forgotten, are
 //!   dropped first and recreated at the end.
@@ -13,18 +13,23 @@
 //! Both end with ANALYZE so the planner knows the new sizes.
 
 use super::rows::{Batch, Generator};
-use crate::db::schema::{contacts, customer_product_lines, customer_tags, customers};
+use crate::db::schema::{
+    contacts, customer_keys, customer_product_lines, customer_tags, customers,
+};
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel::sqlite::SqliteConnection;
+use kehu_domain::dedup::KEYS_VERSION;
 use std::io::Write;
+use std::time::Instant;
 
 /// Customers generated and written at a time.
 const BATCH: usize = 20_000;
 /// The tables the seed fills in bulk.
-const TABLES: &str = "'customers', 'contacts', 'customer_tags', 'customer_product_lines'";
+const TABLES: &str =
+    "'customers', 'contacts', 'customer_tags', 'customer_product_lines', 'customer_keys'";
 
 /// A schema object the load goes faster without: how to drop it and how to
 /// make it again.
@@ -68,8 +73,9 @@ pub fn pg_ddl(c: &mut PgConnection) -> QueryResult<Vec<Ddl>> {
     .load(c)
 }
 
-/// Writes every batch into SQLite; returns the number of contacts.
-pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<usize> {
+/// Writes every batch into SQLite; returns the number of contacts and the
+/// seconds spent remaking indexes and statistics after the rows were in.
+pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<(usize, f64)> {
     #[derive(QueryableByName)]
     struct Pragma {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -88,6 +94,7 @@ pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<usi
     c.batch_execute(
         "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;",
     )?;
+    let mut rebuild = Instant::now();
     let loaded = c.transaction(|c| -> QueryResult<usize> {
         let ddl = sqlite_ddl(c)?;
         for d in &ddl {
@@ -96,8 +103,9 @@ pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<usi
         let mut n = 0;
         while let Some(b) = rows.next_batch(BATCH) {
             n += b.contacts.len();
-            sqlite_batch(c, &b)?;
+            sqlite_batch(c, b)?;
         }
+        rebuild = Instant::now();
         for d in &ddl {
             c.batch_execute(&d.create)?;
         }
@@ -112,74 +120,98 @@ pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<usi
     ))?;
     let n = loaded?;
     c.batch_execute("ANALYZE")?;
-    Ok(n)
+    Ok((n, rebuild.elapsed().as_secs_f64()))
 }
 
-fn sqlite_batch(c: &mut SqliteConnection, b: &Batch) -> QueryResult<()> {
-    for r in &b.customers {
-        diesel::insert_into(customers::table)
-            .values((
-                customers::id.eq(&r.id),
-                customers::search_text.eq(&r.search_text),
-                customers::name.eq(&r.name),
-                customers::kind.eq(r.kind),
-                customers::industry.eq(Some(r.industry)),
-                customers::source.eq(Some(r.source)),
-                customers::region_id.eq(Some(&r.region_id)),
-                customers::owner_id.eq(r.owner_id.as_ref()),
-                customers::team_id.eq(r.team_id.as_ref()),
-                customers::partner_id.eq(r.partner_id.as_ref()),
-                customers::lifecycle_stage.eq(r.lifecycle_stage),
-                customers::tags.eq(&r.tags),
-                customers::phones.eq(&r.phones),
-                customers::emails.eq(&r.emails),
-                customers::created_by.eq(&r.created_by),
-                customers::created_at.eq(r.created_at),
-                customers::updated_by.eq(&r.created_by),
-                customers::updated_at.eq(r.updated_at),
-                customers::version.eq(1i64),
-            ))
-            .execute(c)?;
-    }
-    for r in &b.contacts {
-        diesel::insert_into(contacts::table)
-            .values((
-                contacts::id.eq(&r.id),
-                contacts::customer_id.eq(&r.customer_id),
-                contacts::search_text.eq(&r.search_text),
-                contacts::name.eq(&r.name),
-                contacts::title.eq(Some(r.title)),
-                contacts::phones.eq(&r.phones),
-                contacts::emails.eq(&r.emails),
-                contacts::created_by.eq(&r.created_by),
-                contacts::created_at.eq(r.created_at),
-                contacts::updated_by.eq(&r.created_by),
-                contacts::updated_at.eq(r.updated_at),
-                contacts::version.eq(1i64),
-            ))
-            .execute(c)?;
-    }
-    for (id, tag) in &b.tags {
-        diesel::insert_into(customer_tags::table)
-            .values((
-                customer_tags::customer_id.eq(id),
-                customer_tags::tag.eq(*tag),
-            ))
-            .execute(c)?;
-    }
-    for (id, pl) in &b.product_lines {
-        diesel::insert_into(customer_product_lines::table)
-            .values((
-                customer_product_lines::customer_id.eq(id),
-                customer_product_lines::product_line_id.eq(pl),
-            ))
-            .execute(c)?;
-    }
+/// Inserts `$rows` into `$table`, `$n` rows per statement: one statement of
+/// a fixed size, prepared once and reused, does the work of `$n` single-row
+/// ones, whose per-statement cost in diesel and SQLite dominated the load.
+/// The last rows, fewer than `$n`, go one by one.
+macro_rules! insert_rows {
+    ($c:expr, $table:expr, $rows:expr, $n:literal, |$r:ident| $values:expr) => {{
+        // owned values: a statement is cached by the type of its values,
+        // which cannot borrow
+        let mut rows = $rows.into_iter().map(|$r| $values);
+        loop {
+            let chunk: Vec<_> = rows.by_ref().take($n).collect();
+            match <[_; $n]>::try_from(chunk) {
+                Ok(full) => {
+                    diesel::insert_into($table).values(full).execute($c)?;
+                }
+                Err(rest) => {
+                    for v in rest {
+                        diesel::insert_into($table).values(v).execute($c)?;
+                    }
+                    break;
+                }
+            }
+        }
+    }};
+}
+
+fn sqlite_batch(c: &mut SqliteConnection, b: Batch) -> QueryResult<()> {
+    insert_rows!(c, customers::table, b.customers, 50, |r| (
+        customers::id.eq(r.id),
+        customers::search_text.eq(r.search_text),
+        customers::name.eq(r.name),
+        customers::kind.eq(r.kind),
+        customers::industry.eq(Some(r.industry)),
+        customers::source.eq(Some(r.source)),
+        customers::region_id.eq(Some(r.region_id)),
+        customers::owner_id.eq(r.owner_id),
+        customers::team_id.eq(r.team_id),
+        customers::partner_id.eq(r.partner_id),
+        customers::lifecycle_stage.eq(r.lifecycle_stage),
+        customers::tags.eq(r.tags),
+        customers::phones.eq(r.phones),
+        customers::emails.eq(r.emails),
+        customers::created_by.eq(r.created_by.clone()),
+        customers::created_at.eq(r.created_at),
+        customers::updated_by.eq(r.created_by),
+        customers::updated_at.eq(r.updated_at),
+        customers::version.eq(1i64),
+        customers::keys_version.eq(KEYS_VERSION),
+    ));
+    insert_rows!(c, contacts::table, b.contacts, 64, |r| (
+        contacts::id.eq(r.id),
+        contacts::customer_id.eq(r.customer_id),
+        contacts::search_text.eq(r.search_text),
+        contacts::name.eq(r.name),
+        contacts::title.eq(Some(r.title)),
+        contacts::phones.eq(r.phones),
+        contacts::emails.eq(r.emails),
+        contacts::created_by.eq(r.created_by.clone()),
+        contacts::created_at.eq(r.created_at),
+        contacts::updated_by.eq(r.created_by),
+        contacts::updated_at.eq(r.updated_at),
+        contacts::version.eq(1i64),
+    ));
+    insert_rows!(c, customer_tags::table, b.tags, 200, |r| (
+        customer_tags::customer_id.eq(r.0),
+        customer_tags::tag.eq(r.1),
+    ));
+    insert_rows!(
+        c,
+        customer_product_lines::table,
+        b.product_lines,
+        200,
+        |r| (
+            customer_product_lines::customer_id.eq(r.0),
+            customer_product_lines::product_line_id.eq(r.1),
+        )
+    );
+    insert_rows!(c, customer_keys::table, b.keys, 200, |r| (
+        customer_keys::customer_id.eq(r.0),
+        customer_keys::kind.eq(r.1),
+        customer_keys::key.eq(r.2),
+    ));
     Ok(())
 }
 
-/// Writes every batch into PostgreSQL with COPY; returns the number of contacts.
-pub fn postgres(c: &mut PgConnection, rows: &mut Generator) -> QueryResult<usize> {
+/// Writes every batch into PostgreSQL with COPY; returns the number of
+/// contacts and the seconds spent remaking indexes, foreign keys and
+/// statistics after the rows were in.
+pub fn postgres(c: &mut PgConnection, rows: &mut Generator) -> QueryResult<(usize, f64)> {
     c.transaction(|c| {
         let ddl = pg_ddl(c)?;
         for d in &ddl {
@@ -191,11 +223,14 @@ pub fn postgres(c: &mut PgConnection, rows: &mut Generator) -> QueryResult<usize
             n += b.contacts.len();
             pg_batch(c, &b, &mut buf)?;
         }
+        let rebuild = Instant::now();
         for d in &ddl {
             c.batch_execute(&d.create)?;
         }
-        c.batch_execute("ANALYZE customers, contacts, customer_tags, customer_product_lines")?;
-        Ok(n)
+        c.batch_execute(
+            "ANALYZE customers, contacts, customer_tags, customer_product_lines, customer_keys",
+        )?;
+        Ok((n, rebuild.elapsed().as_secs_f64()))
     })
 }
 
@@ -241,6 +276,7 @@ macro_rules! copy {
 
 fn pg_batch(c: &mut PgConnection, b: &Batch, buf: &mut Vec<u8>) -> QueryResult<()> {
     use customers as cu;
+    let keys_version = KEYS_VERSION.to_string();
     buf.clear();
     for r in &b.customers {
         let (created, updated) = (time(r.created_at), time(r.updated_at));
@@ -266,6 +302,7 @@ fn pg_batch(c: &mut PgConnection, b: &Batch, buf: &mut Vec<u8>) -> QueryResult<(
                 Some(&r.created_by),
                 Some(&updated),
                 Some("1"),
+                Some(&keys_version),
             ],
         );
     }
@@ -289,6 +326,7 @@ fn pg_batch(c: &mut PgConnection, b: &Batch, buf: &mut Vec<u8>) -> QueryResult<(
         cu::updated_by,
         cu::updated_at,
         cu::version,
+        cu::keys_version,
     );
     copy!(c, cu::table, cols, buf)?;
 
@@ -346,5 +384,16 @@ fn pg_batch(c: &mut PgConnection, b: &Batch, buf: &mut Vec<u8>) -> QueryResult<(
         customer_product_lines::product_line_id,
     );
     copy!(c, customer_product_lines::table, cols, buf)?;
+
+    buf.clear();
+    for (id, kind, key) in &b.keys {
+        line(buf, &[Some(id), Some(kind), Some(key)]);
+    }
+    let cols = (
+        customer_keys::customer_id,
+        customer_keys::kind,
+        customer_keys::key,
+    );
+    copy!(c, customer_keys::table, cols, buf)?;
     Ok(())
 }

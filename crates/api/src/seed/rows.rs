@@ -6,6 +6,7 @@ use super::People;
 use crate::db;
 use crate::demo::{self, Rng};
 use chrono::{Duration, NaiveDateTime};
+use kehu_domain::dedup::Keys;
 use kehu_domain::text::search_key;
 
 pub struct Customer {
@@ -49,6 +50,8 @@ pub struct Batch {
     pub tags: Vec<(String, &'static str)>,
     /// (customer id, product line id)
     pub product_lines: Vec<(String, String)>,
+    /// (customer id, kind, key): the duplicate keys, as the domain makes them
+    pub keys: Vec<(String, &'static str, String)>,
 }
 
 pub struct Generator {
@@ -154,6 +157,9 @@ impl Generator {
             });
         }
         let search_text = search_key(&[&name, &phone, &format!("+{digits}"), &email]);
+        for (kind, key) in Keys::of(&name, &[&phone], &[&email]).entries() {
+            b.keys.push((id.clone(), kind.as_str(), key.to_owned()));
+        }
         let kind = if rng.below(8) == 0 {
             "person"
         } else {

@@ -150,6 +150,44 @@ async fn all_contacts_follow_the_customer_scope(app: TestApp) {
 }
 db_test!(all_contacts_follow_the_customer_scope);
 
+/// A dealer's customers are a small share of many: their contact list still
+/// comes in full pages, and the pages hold every one of their contacts once.
+async fn a_narrow_scope_gets_full_pages_of_contacts(app: TestApp) {
+    kehu_api::seed::run(&mut app.db.pool().get().unwrap(), 3_000).unwrap();
+    let theirs: std::collections::BTreeSet<String> = app
+        .query_strings(
+            "SELECT k.id FROM contacts k JOIN customers c ON c.id = k.customer_id \
+             JOIN users u ON u.partner_id = c.partner_id WHERE u.email = ?",
+            "dealer0@seed.example",
+        )
+        .into_iter()
+        .collect();
+    assert!(theirs.len() > 200, "{} contacts", theirs.len());
+    let dealer = app.login("dealer0@seed.example", "kehu-demo").await;
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/contacts?limit=200".to_owned();
+    loop {
+        let page = dealer.get(&path).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        let ids = page.ids();
+        let Some(cursor) = page.body["next_cursor"].as_str() else {
+            seen.extend(ids);
+            break;
+        };
+        assert_eq!(ids.len(), 200, "a page with more to come is full");
+        seen.extend(ids);
+        path = format!("/api/v1/contacts?limit=200&cursor={cursor}");
+    }
+    let mut newest_first = seen.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, newest_first);
+    assert_eq!(
+        seen.into_iter().collect::<std::collections::BTreeSet<_>>(),
+        theirs
+    );
+}
+db_test!(a_narrow_scope_gets_full_pages_of_contacts);
+
 async fn do_not_contact_marks_say_who_set_them_and_when(app: TestApp) {
     let (admin, rep, _) = two_reps(&app).await;
     let cid = create_customer(&rep, customer("勿扰客户")).await;

@@ -145,6 +145,21 @@ async fn seeding_generates_a_usable_organisation(backend: Backend) {
         hits.contains(&first.body["data"][0]["id"].as_str().unwrap().to_owned()),
         "searching {part:?} finds {name:?}"
     );
+
+    // the duplicate keys were loaded with the rows: nothing left to compute,
+    // and a loaded customer is found as a likely duplicate at once
+    assert_eq!(
+        kehu_api::repo::customers::dedup::refresh_stale_keys(&mut pool.get().unwrap(), 100)
+            .unwrap(),
+        0
+    );
+    let again = admin
+        .post("/api/v1/customers", serde_json::json!({ "name": name }))
+        .await;
+    assert_eq!(
+        again.problem(409)["duplicates"]["visible"][0]["id"],
+        first.body["data"][0]["id"]
+    );
 }
 
 #[actix_web::test]

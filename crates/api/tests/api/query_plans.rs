@@ -16,7 +16,10 @@
 //!   qualify. Narrow branches (own, collaborating, team, partner) never walk;
 //! - the same broad branches when counting without a selective filter: a
 //!   count of most of the table reads most of it, whatever the plan;
-//! - the trash's partial index `customers_trash`, which holds deleted rows only.
+//! - the trash's partial index `customers_trash`, which holds deleted rows only;
+//! - the same walk of the contacts' primary key, newest first, by `GET
+//!   /contacts` for a broad branch, and of `audit_log_at` by the audit log
+//!   unfiltered or filtered by kind of record only.
 //!
 //! On PostgreSQL `enable_seqscan` is off for the check: at this size (a few
 //! thousand rows) the planner rightly prefers a sequential scan of a table that
@@ -30,7 +33,10 @@
 //! PostgreSQL's plain index scans are off as well:
 //! at this size walking a few thousand index entries in sort order costs less
 //! than the trigram or tag index, so only with that walk ruled out does the
-//! plan show whether the filter's own index can drive the query.
+//! plan show whether the filter's own index can drive the query. The same
+//! holds for the contacts of a narrow scope branch (they must come from the
+//! branch's customers), and hash joins are off for the duplicates report as
+//! merge joins are for everything.
 
 use crate::db_test;
 use crate::helpers::TestApp;
@@ -39,15 +45,22 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use kehu_api::auth::principal::Via;
 use kehu_api::db::explain::{self, Plan};
-use kehu_api::db::schema::{customer_stage_changes, customers};
+use kehu_api::db::schema::{
+    audit_log as al, customer_owner_changes as coc, customer_stage_changes, customers,
+};
 use kehu_api::db::{self, DbConnection};
-use kehu_api::repo::access_sql::{branches, customer_condition};
+use kehu_api::repo::access_sql::{branches, broad, customer_condition};
+use kehu_api::repo::audit::{self as audit_log, AuditFilter, Entity};
+use kehu_api::repo::customers::owners;
+use kehu_api::repo::customers::stages::ChangedBy;
 use kehu_api::repo::customers::{
     self as store, After, CursorValue, CustomerFilter, CustomerRow, Liveness, OwnerFilter, Sort,
     SortKey,
 };
 use kehu_api::repo::{self, contacts, customers::stages};
-use kehu_domain::access::{self, Action, Predicate, Resource, Subject};
+use kehu_domain::access::{self, Action, Resource, Subject};
+use kehu_domain::customer::LifecycleStage;
+use kehu_domain::ownership::OwnerChangeKind;
 
 const LARGE: &[&str] = &[
     "customers",
@@ -57,6 +70,8 @@ const LARGE: &[&str] = &[
     "customer_tags",
     "customer_product_lines",
     "customer_keys",
+    "customer_owner_changes",
+    "audit_log",
 ];
 const SORT_INDEXES: &[&str] = &["customers_updated", "customers_created", "customers_name"];
 
@@ -68,23 +83,6 @@ fn subject(c: &mut DbConnection, email: &str) -> Subject {
         .unwrap()
         .unwrap()
         .subject
-}
-
-/// A scope branch that covers a large share of the table by design.
-fn broad(p: &Predicate) -> bool {
-    match p {
-        Predicate::True | Predicate::RegionIn(_) => true,
-        Predicate::And(ps) => ps.iter().all(broad_part),
-        _ => false,
-    }
-}
-
-fn broad_part(p: &Predicate) -> bool {
-    broad(p)
-        || matches!(
-            p,
-            Predicate::NoProductLine | Predicate::ProductLineIn(_) | Predicate::Or(_)
-        )
 }
 
 /// Filters that leave a large share of rows in (a stage, an industry, a
@@ -146,6 +144,19 @@ fn seed(c: &mut DbConnection) {
     let t0 = NaiveDateTime::parse_from_str("2026-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
     for (i, id) in ids.iter().enumerate() {
         store::add_collaborator(c, id, &reps[i % reps.len()]).unwrap();
+        // a claim: an owner change and its audit entry
+        let rep = &reps[(i + 1) % reps.len()];
+        let claim = owners::OwnerChange {
+            kind: OwnerChangeKind::Claim,
+            from: None,
+            to: Some(rep),
+            reason: None,
+        };
+        let by = ChangedBy {
+            user_id: Some(rep),
+            api_key_id: None,
+        };
+        owners::record(c, id, &claim, by, t0 + Duration::minutes(i as i64)).unwrap();
         diesel::insert_into(customer_stage_changes::table)
             .values((
                 customer_stage_changes::id.eq(db::new_id()),
@@ -168,7 +179,8 @@ async fn no_full_scans(app: TestApp) {
     let mut conn = pool.get().unwrap();
     let c: &mut DbConnection = &mut conn;
     seed(c);
-    if c.backend() == db::Backend::Postgres {
+    let pg = c.backend() == db::Backend::Postgres;
+    if pg {
         c.batch_execute("SET enable_seqscan = off; SET enable_mergejoin = off")
             .unwrap();
     }
@@ -304,10 +316,53 @@ async fn no_full_scans(app: TestApp) {
                 .select(CustomerRow::as_select());
             chk.check(&name, explain::plan(c, q), &[]);
         }
+        // GET /contacts: a narrow branch from its customers, a broad one
+        // walking contacts newest first until the page is full
         let scope = access::predicate(&s, Resource::Customer, Action::Read);
+        let newest: String = kehu_api::db::schema::contacts::table
+            .select(kehu_api::db::schema::contacts::id)
+            .first(c)
+            .unwrap();
+        for before in [None, Some(newest.as_str())] {
+            for (q, branch) in contacts::visible_queries(&scope, before, 51)
+                .into_iter()
+                .zip(branches(&scope))
+            {
+                let name = format!(
+                    "{who} all contacts cursor={} branch {branch:?}",
+                    before.is_some()
+                );
+                let allowed: &[&str] = if broad(&branch) {
+                    &["sqlite_autoindex_contacts_1", "contacts_pkey"]
+                } else {
+                    &[]
+                };
+                // at this size a few hundred of the newest contacts hold a
+                // page of any branch; only with that walk ruled out does
+                // the plan show whether a narrow branch starts from its
+                // customers, as it must at a million
+                let narrow_pg = pg && !broad(&branch);
+                if narrow_pg {
+                    c.batch_execute("SET enable_indexscan = off").unwrap();
+                }
+                chk.check(&name, explain::plan(c, q), allowed);
+                if narrow_pg {
+                    c.batch_execute("SET enable_indexscan = on").unwrap();
+                }
+            }
+        }
+        // ownership transfer: selection and preview of rep0's customers
+        let edit = access::predicate(&s, Resource::Customer, Action::Update);
+        for ids in [None, Some(vec![some_id.clone()])] {
+            let q =
+                owners::transferable_query(&rep0, ids.as_deref(), customer_condition(&edit), 1000)
+                    .select(CustomerRow::as_select());
+            let name = format!("{who} transferable ids={}", ids.is_some());
+            chk.check(&name, explain::plan(c, q), &[]);
+        }
         let parts = branches(&scope);
+        let in_order = store::list_branches(&scope);
         for (fname, f) in &filters {
-            let pg = c.backend() == db::Backend::Postgres;
             let own_index_only = pg && (f.tag.is_some() || f.q.is_some());
             if own_index_only {
                 c.batch_execute("SET enable_indexscan = off").unwrap();
@@ -323,8 +378,8 @@ async fn no_full_scans(app: TestApp) {
                 };
                 for after in [None, Some(&cursor)] {
                     let queries = store::list_queries(c.backend(), &scope, f, sort, after, 51);
-                    assert_eq!(queries.len(), parts.len());
-                    for (q, branch) in queries.into_iter().zip(&parts) {
+                    assert_eq!(queries.len(), in_order.len());
+                    for (q, branch) in queries.into_iter().zip(&in_order) {
                         let name = format!(
                             "{who} list [{fname}] sort {key:?} desc={desc} cursor={} branch {branch:?}",
                             after.is_some()
@@ -378,7 +433,7 @@ async fn no_full_scans(app: TestApp) {
         &[],
     );
     // every create and every edit that adds a key looks these up
-    use kehu_api::repo::customers::dedup::candidates_query;
+    use kehu_api::repo::customers::dedup::{self, candidates_query};
     use kehu_domain::dedup::Match;
     for (kind, key) in [
         (Match::Name, "华联超市"),
@@ -393,6 +448,162 @@ async fn no_full_scans(app: TestApp) {
             ),
             &[],
         );
+    }
+    // the duplicates report: its window, the shared keys in it, their
+    // members. A hash join of a window of keys with all customers is cheap
+    // at this size and loses to the nested loop over the primary key long
+    // before a million rows, as the merge join does.
+    if pg {
+        c.batch_execute("SET enable_hashjoin = off").unwrap();
+    }
+    let start = (String::new(), String::new());
+    let mid = ("name".to_owned(), "m".to_owned());
+    for after in [&start, &mid] {
+        chk.check(
+            &format!("duplicates report window after {after:?}"),
+            explain::plan(c, dedup::report_window_query(after)),
+            &[],
+        );
+        for upto in [None, Some(&mid)] {
+            chk.check(
+                &format!("duplicates report keys after {after:?} upto {upto:?}"),
+                explain::plan(c, dedup::report_keys_query(after, upto, 500)),
+                &[],
+            );
+        }
+    }
+    chk.check(
+        "duplicates report members",
+        explain::plan(
+            c,
+            dedup::report_members_query(Match::Name, vec!["华联超市".into(), "x".into()]),
+        ),
+        &[],
+    );
+    if pg {
+        c.batch_execute("SET enable_hashjoin = on").unwrap();
+    }
+    // the pool: owner history, the claim limits' counts, recycling
+    chk.check(
+        "owner history of a customer",
+        explain::plan(
+            c,
+            owners::list_query(&some_id, 50).select((coc::id, coc::changed_at)),
+        ),
+        &[],
+    );
+    chk.check(
+        "customers a rep owns",
+        explain::plan(c, owners::owned_query(&rep0).count()),
+        &[],
+    );
+    chk.check(
+        "claims of a rep in a day",
+        explain::plan(c, owners::claims_query(&rep0, since).count()),
+        &[],
+    );
+    chk.check(
+        "when a rep last lost a customer",
+        explain::plan(
+            c,
+            owners::last_lost_query(&rep0, &some_id).select(coc::changed_at),
+        ),
+        &[],
+    );
+    for stage in LifecycleStage::ALL {
+        chk.check(
+            &format!("recycling due in {}", stage.as_str()),
+            explain::plan(
+                c,
+                owners::due_query(stage.as_str(), since, 100).select(customers::id),
+            ),
+            &[],
+        );
+    }
+    // export: the contacts of a batch of customers
+    let batch: Vec<String> = customers::table
+        .select(customers::id)
+        .limit(200)
+        .load(c)
+        .unwrap();
+    chk.check(
+        "export contacts of a batch",
+        explain::plan(
+            c,
+            contacts::of_customers_query(&batch).select(contacts::ContactRow::as_select()),
+        ),
+        &[],
+    );
+    // the audit log: the whole log, a record's, a customer's, a person's
+    let audit_filters: Vec<(&str, AuditFilter, bool)> = vec![
+        ("none", AuditFilter::default(), true),
+        (
+            "entity",
+            AuditFilter {
+                entity: Some(Entity::Customer),
+                ..Default::default()
+            },
+            true,
+        ),
+        (
+            "record",
+            AuditFilter {
+                entity: Some(Entity::Contact),
+                entity_id: Some(some_id.clone()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "customer history",
+            AuditFilter {
+                customer_id: Some(some_id.clone()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "user",
+            AuditFilter {
+                user_id: Some(rep0.clone()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "api key",
+            AuditFilter {
+                api_key_id: Some(some_id.clone()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "since and until",
+            AuditFilter {
+                since: Some(t - Duration::days(1)),
+                until: Some(t),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "user since",
+            AuditFilter {
+                user_id: Some(rep0.clone()),
+                since: Some(since),
+                ..Default::default()
+            },
+            false,
+        ),
+    ];
+    for (fname, f, walk) in &audit_filters {
+        for before in [None, Some((t, some_id.clone()))] {
+            let name = format!("audit log [{fname}] cursor={}", before.is_some());
+            let allowed: &[&str] = if *walk { &["audit_log_at"] } else { &[] };
+            let q = audit_log::list_query(f, before, 51).select((al::id, al::at, al::changes));
+            chk.check(&name, explain::plan(c, q), allowed);
+        }
     }
     assert!(chk.checked > 500, "only {} plans checked", chk.checked);
     assert!(

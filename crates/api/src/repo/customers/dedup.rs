@@ -2,11 +2,14 @@
 
 use super::CustomerRecord;
 use super::stages::ChangedBy;
-use crate::db::DbConnection;
 use crate::db::schema::{customer_duplicate_overrides as cdo, customer_keys, customers, users};
+use crate::db::{Db, DbConnection};
 use crate::repo::access_sql::CustomerCondition;
 use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
+use diesel::query_dsl::LoadQuery;
 use kehu_domain::dedup::{KEYS_VERSION, Keys, Match, OverrideReason};
 use std::collections::BTreeMap;
 
@@ -50,7 +53,7 @@ pub fn candidates_query<'a>(
     let mut q = customer_keys::table
         .inner_join(customers::table)
         .select(customer_keys::customer_id)
-        .into_boxed()
+        .into_boxed::<Db>()
         .filter(customer_keys::kind.eq(kind.as_str()))
         .filter(customer_keys::key.eq_any(wanted))
         .filter(customers::deleted_at.is_null())
@@ -217,10 +220,92 @@ pub struct DuplicateGroup {
 /// Where a page of the report starts: after this (kind, key).
 pub type ReportCursor = (String, String);
 
-/// At most this many shared keys are examined for one page of the report,
-/// so a caller whose scope holds few of the duplicates still gets a quick
-/// answer (with fewer groups and a cursor to go on from).
+/// At most this many shared keys are looked at for one page, so a caller
+/// whose scope holds few of the duplicates still gets a full page quickly.
 const REPORT_SCAN: i64 = 500;
+
+/// At most this many stored keys are examined for one page of the report,
+/// so a page costs the same however rare duplicates are; a page with fewer
+/// groups than asked (even none) says where to go on from.
+const REPORT_WINDOW: i64 = 5000;
+
+/// The keys after `after` in (kind, key) order; a condition the key index
+/// can start from, not only test. (A macro: the same expression on the key
+/// table alone and joined to customers.)
+macro_rules! keys_after {
+    ($after:expr) => {{
+        let (kind, key): ReportCursor = $after.clone();
+        customer_keys::kind.ge(kind.clone()).and(
+            customer_keys::kind
+                .gt(kind.clone())
+                .or(customer_keys::kind.eq(kind).and(customer_keys::key.gt(key))),
+        )
+    }};
+}
+
+/// Where the window of one page ends: the (kind, key) of the
+/// `REPORT_WINDOW`-th stored key after `after`, if there are that many.
+pub fn report_window_query(
+    after: &ReportCursor,
+) -> impl QueryFragment<Db> + LoadQuery<'static, DbConnection, (String, String)> {
+    customer_keys::table
+        .filter(keys_after!(after))
+        .select((customer_keys::kind, customer_keys::key))
+        .order((customer_keys::kind, customer_keys::key))
+        .offset(REPORT_WINDOW)
+        .limit(1)
+        .into_boxed::<Db>()
+}
+
+/// Keys shared by two or more live customers, after `after` and up to
+/// `upto` (inclusive), in (kind, key) order; at most `limit`. Unscoped: the
+/// scope condition is an expression on customers alone, so it cannot go into
+/// this grouped query.
+pub fn report_keys_query(
+    after: &ReportCursor,
+    upto: Option<&ReportCursor>,
+    limit: i64,
+) -> impl QueryFragment<Db> + LoadQuery<'static, DbConnection, (String, String)> {
+    let mut q = customer_keys::table
+        .inner_join(customers::table)
+        .filter(customers::deleted_at.is_null())
+        .filter(keys_after!(after))
+        .group_by((customer_keys::kind, customer_keys::key))
+        .having(count_star().gt(1))
+        .select((customer_keys::kind, customer_keys::key))
+        .order((customer_keys::kind, customer_keys::key))
+        .limit(limit)
+        .into_boxed::<Db>();
+    if let Some((kind, key)) = upto.cloned() {
+        q = q.filter(
+            customer_keys::kind.le(kind.clone()).and(
+                customer_keys::kind
+                    .lt(kind.clone())
+                    .or(customer_keys::kind.eq(kind).and(customer_keys::key.le(key))),
+            ),
+        );
+    }
+    q
+}
+
+/// The live customers holding any of `keys` of one kind.
+pub fn report_members_query(
+    kind: Match,
+    keys: Vec<String>,
+) -> impl QueryFragment<Db> + LoadQuery<'static, DbConnection, (String, String, String)> {
+    customer_keys::table
+        .inner_join(customers::table)
+        .filter(customers::deleted_at.is_null())
+        .filter(customer_keys::kind.eq(kind.as_str()))
+        .filter(customer_keys::key.eq_any(keys))
+        .select((
+            customer_keys::kind,
+            customer_keys::key,
+            customer_keys::customer_id,
+        ))
+        .order(customer_keys::customer_id)
+        .into_boxed::<Db>()
+}
 
 /// A page of the duplicates report: keys shared by two or more live
 /// customers that the caller may read, in (kind, key) order after `after`,
@@ -232,49 +317,22 @@ pub fn report(
     after: Option<ReportCursor>,
     limit: i64,
 ) -> QueryResult<(Vec<DuplicateGroup>, Option<ReportCursor>)> {
-    use diesel::dsl::count_star;
-    let (kind0, key0) = after.unwrap_or_default();
-    // unscoped candidates first (the scope condition is an expression on
-    // customers alone, so it cannot go into this grouped query), then
-    // their members filtered by the scope in one query
-    let shared: Vec<(String, String)> = customer_keys::table
-        .inner_join(customers::table)
-        .filter(customers::deleted_at.is_null())
-        .filter(
-            customer_keys::kind.gt(kind0.clone()).or(customer_keys::kind
-                .eq(kind0)
-                .and(customer_keys::key.gt(key0))),
-        )
-        .group_by((customer_keys::kind, customer_keys::key))
-        .having(count_star().gt(1))
-        .select((customer_keys::kind, customer_keys::key))
-        .order((customer_keys::kind, customer_keys::key))
-        .limit(REPORT_SCAN.max(limit))
-        .load(c)?;
+    let after = after.unwrap_or_default();
+    let upto: Option<ReportCursor> = report_window_query(&after).load(c)?.pop();
+    // unscoped candidates first, then their members filtered by the scope
+    let cap = REPORT_SCAN.max(limit);
+    let shared: Vec<(String, String)> = report_keys_query(&after, upto.as_ref(), cap).load(c)?;
     let mut members: Vec<(String, String, String)> = Vec::new();
     for kind in [Match::Name, Match::Phone, Match::Email] {
-        let keys: Vec<&String> = shared
+        let keys: Vec<String> = shared
             .iter()
             .filter(|(k, _)| k == kind.as_str())
-            .map(|(_, key)| key)
+            .map(|(_, key)| key.clone())
             .collect();
         if keys.is_empty() {
             continue;
         }
-        members.extend(
-            customer_keys::table
-                .inner_join(customers::table)
-                .filter(customers::deleted_at.is_null())
-                .filter(customer_keys::kind.eq(kind.as_str()))
-                .filter(customer_keys::key.eq_any(keys))
-                .select((
-                    customer_keys::kind,
-                    customer_keys::key,
-                    customer_keys::customer_id,
-                ))
-                .order(customer_keys::customer_id)
-                .load::<(String, String, String)>(c)?,
-        );
+        members.extend(report_members_query(kind, keys).load(c)?);
     }
     let ids: Vec<&String> = members.iter().map(|(_, _, id)| id).collect();
     let visible: std::collections::HashSet<String> = customers::table
@@ -305,6 +363,12 @@ pub fn report(
             });
         }
     }
-    let more = shared.len() as i64 == REPORT_SCAN.max(limit) || out.len() as i64 == limit;
-    Ok((out, last.filter(|_| more)))
+    // a full page goes on after the last key it examined, a short one
+    // after its window
+    let next = if out.len() as i64 == limit || shared.len() as i64 == cap {
+        last
+    } else {
+        upto
+    };
+    Ok((out, next))
 }

@@ -2,8 +2,8 @@
 //! the record of every owner change, and the facts the claim limits need.
 
 use super::stages::ChangedBy;
-use crate::db::DbConnection;
 use crate::db::schema::{customer_owner_changes as coc, customers, settings, users};
+use crate::db::{Db, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use kehu_domain::ownership::OwnerChangeKind;
@@ -114,23 +114,40 @@ pub fn lock_claimer(c: &mut DbConnection, user_id: &str) -> QueryResult<()> {
     }
 }
 
+/// The query of [`owned_count`], before counting.
+pub fn owned_query(user_id: &str) -> customers::BoxedQuery<'static, Db> {
+    customers::table
+        .filter(customers::owner_id.eq(user_id.to_owned()))
+        .filter(customers::deleted_at.is_null())
+        .into_boxed()
+}
+
 /// Live customers `user_id` owns.
 pub fn owned_count(c: &mut DbConnection, user_id: &str) -> QueryResult<i64> {
-    customers::table
-        .filter(customers::owner_id.eq(user_id))
-        .filter(customers::deleted_at.is_null())
-        .count()
-        .get_result(c)
+    owned_query(user_id).count().get_result(c)
+}
+
+/// The query of [`claims_since`], before counting.
+pub fn claims_query(user_id: &str, since: NaiveDateTime) -> coc::BoxedQuery<'static, Db> {
+    coc::table
+        .filter(coc::to_owner_id.eq(user_id.to_owned()))
+        .filter(coc::kind.eq(OwnerChangeKind::Claim.as_str()))
+        .filter(coc::changed_at.ge(since))
+        .into_boxed()
 }
 
 /// Claims `user_id` made since `since`.
 pub fn claims_since(c: &mut DbConnection, user_id: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    claims_query(user_id, since).count().get_result(c)
+}
+
+/// The query of [`last_lost`].
+pub fn last_lost_query(user_id: &str, customer_id: &str) -> coc::BoxedQuery<'static, Db> {
     coc::table
-        .filter(coc::to_owner_id.eq(user_id))
-        .filter(coc::kind.eq(OwnerChangeKind::Claim.as_str()))
-        .filter(coc::changed_at.ge(since))
-        .count()
-        .get_result(c)
+        .filter(coc::from_owner_id.eq(user_id.to_owned()))
+        .filter(coc::customer_id.eq(customer_id.to_owned()))
+        .order(coc::changed_at.desc())
+        .into_boxed()
 }
 
 /// When `user_id` last stopped owning `customer_id`, if ever.
@@ -139,10 +156,7 @@ pub fn last_lost(
     user_id: &str,
     customer_id: &str,
 ) -> QueryResult<Option<NaiveDateTime>> {
-    coc::table
-        .filter(coc::from_owner_id.eq(user_id))
-        .filter(coc::customer_id.eq(customer_id))
-        .order(coc::changed_at.desc())
+    last_lost_query(user_id, customer_id)
         .select(coc::changed_at)
         .first(c)
         .optional()
@@ -160,6 +174,15 @@ pub struct OwnerChangeRow {
     pub changed_at: NaiveDateTime,
 }
 
+/// The query of [`list`].
+pub fn list_query(customer_id: &str, limit: i64) -> coc::BoxedQuery<'static, Db> {
+    coc::table
+        .filter(coc::customer_id.eq(customer_id.to_owned()))
+        .order((coc::changed_at.desc(), coc::id.desc()))
+        .limit(limit)
+        .into_boxed()
+}
+
 /// The newest `limit` owner changes of one customer, newest first, with the
 /// display names of the users they name. The caller has checked the
 /// customer is within their scope.
@@ -168,10 +191,7 @@ pub fn list(
     customer_id: &str,
     limit: i64,
 ) -> QueryResult<(Vec<OwnerChangeRow>, BTreeMap<String, String>)> {
-    let rows: Vec<OwnerChangeRow> = coc::table
-        .filter(coc::customer_id.eq(customer_id))
-        .order((coc::changed_at.desc(), coc::id.desc()))
-        .limit(limit)
+    let rows: Vec<OwnerChangeRow> = list_query(customer_id, limit)
         .select((
             coc::id,
             coc::kind,
@@ -197,6 +217,23 @@ pub fn list(
     Ok((rows, names))
 }
 
+/// Owned live customers in `stage` not changed since `cutoff`, oldest first:
+/// those a recycle rule returns to the pool.
+pub fn due_query(
+    stage: &str,
+    cutoff: NaiveDateTime,
+    batch: i64,
+) -> customers::BoxedQuery<'static, Db> {
+    customers::table
+        .filter(customers::lifecycle_stage.eq(stage.to_owned()))
+        .filter(customers::owner_id.is_not_null())
+        .filter(customers::deleted_at.is_null())
+        .filter(customers::updated_at.lt(cutoff))
+        .order(customers::updated_at)
+        .limit(batch)
+        .into_boxed()
+}
+
 /// Returns to the pool up to `batch` owned customers per rule whose last
 /// progress (their last change) is older than the rule allows, and records
 /// each as recycled. Safe on several nodes at once: a customer is written
@@ -216,14 +253,8 @@ pub fn recycle(
         )
         .map(|t| t.naive_utc())
         .unwrap_or(now);
-        let due: Vec<(String, Option<String>, i64)> = customers::table
-            .filter(customers::lifecycle_stage.eq(rule.stage.as_str()))
-            .filter(customers::owner_id.is_not_null())
-            .filter(customers::deleted_at.is_null())
-            .filter(customers::updated_at.lt(cutoff))
+        let due: Vec<(String, Option<String>, i64)> = due_query(rule.stage.as_str(), cutoff, batch)
             .select((customers::id, customers::owner_id, customers::version))
-            .order(customers::updated_at)
-            .limit(batch)
             .load(c)?;
         for (id, owner, version) in due {
             let recycled = crate::db::write_tx(c, |c| {
@@ -257,6 +288,24 @@ pub fn recycle(
     Ok(done)
 }
 
+/// The query of [`transferable`].
+pub fn transferable_query(
+    from: &str,
+    ids: Option<&[String]>,
+    cond: crate::repo::access_sql::CustomerCondition,
+    limit: i64,
+) -> customers::BoxedQuery<'static, Db> {
+    let mut q = customers::table
+        .filter(customers::owner_id.eq(from.to_owned()))
+        .filter(customers::deleted_at.is_null())
+        .filter(cond)
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(customers::id.eq_any(ids.to_vec()));
+    }
+    q.order(customers::id).limit(limit)
+}
+
 /// Live customers of `from` that `cond` lets the caller edit, all or those
 /// in `ids`, in id order; at most `limit`.
 pub fn transferable(
@@ -266,18 +315,8 @@ pub fn transferable(
     cond: crate::repo::access_sql::CustomerCondition,
     limit: i64,
 ) -> QueryResult<Vec<super::CustomerRecord>> {
-    let mut q = customers::table
-        .filter(customers::owner_id.eq(from.to_owned()))
-        .filter(customers::deleted_at.is_null())
-        .filter(cond)
-        .into_boxed();
-    if let Some(ids) = ids {
-        q = q.filter(customers::id.eq_any(ids.to_vec()));
-    }
-    let rows = q
+    let rows = transferable_query(from, ids, cond, limit)
         .select(super::CustomerRow::as_select())
-        .order(customers::id)
-        .limit(limit)
         .load(c)?;
     super::records(c, rows)
 }
