@@ -45,6 +45,36 @@ pub fn record(
     by: ChangedBy<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    record_tagged(
+        c,
+        entity,
+        entity_id,
+        customer_id,
+        action,
+        changes,
+        by,
+        now,
+        None,
+    )
+}
+
+/// [`record`] for a change an import made (`import_id`), so the history
+/// says which import it was and undo can be told apart from a hand edit.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one entry has this many parts; a struct would only rename them"
+)]
+pub fn record_tagged(
+    c: &mut DbConnection,
+    entity: Entity,
+    entity_id: &str,
+    customer_id: &str,
+    action: Action,
+    changes: &[FieldChange],
+    by: ChangedBy<'_>,
+    now: NaiveDateTime,
+    import_id: Option<&str>,
+) -> QueryResult<()> {
     if action == Action::Update && changes.is_empty() {
         return Ok(());
     }
@@ -59,6 +89,7 @@ pub fn record(
             al::user_id.eq(by.user_id),
             al::api_key_id.eq(by.api_key_id),
             al::at.eq(now),
+            al::import_id.eq(import_id),
         ))
         .execute(c)
         .map(drop)
@@ -75,6 +106,7 @@ pub struct AuditRow {
     pub user_id: Option<String>,
     pub api_key_id: Option<String>,
     pub at: NaiveDateTime,
+    pub import_id: Option<String>,
 }
 
 /// Which entries to list; all set filters apply.
@@ -133,6 +165,7 @@ pub fn list(
             al::user_id,
             al::api_key_id,
             al::at,
+            al::import_id,
         ))
         .load(c)
 }
