@@ -126,10 +126,11 @@ done
 
 # A separate boot script instead of an inline one, so a strict CSP
 # (script-src 'self' 'wasm-unsafe-eval') needs no exception for index.html.
-# It loads the module the address belongs to; the glue would look for
+# It loads the module the address belongs to (the import screen lives in
+# the administration module, where the budget has room); the glue would look for
 # "<name>_bg.wasm" next to itself, so it is given the hashed URL.
 cat >"$WORK/boot.js" <<BOOT
-const admin = /^\/admin(\/|$)/.test(location.pathname);
+const admin = /^\/(admin|import)(\/|$)/.test(location.pathname);
 const [js, wasm] = admin
   ? ["/${JS_OF[admin]}", "/${WASM_OF[admin]}"]
   : ["/${JS_OF[customers]}", "/${WASM_OF[customers]}"];

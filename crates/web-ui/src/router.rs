@@ -29,6 +29,7 @@ pub enum Page {
     Pool,
     Transfer,
     Duplicates,
+    Import,
     NotFound,
 }
 
@@ -49,6 +50,7 @@ impl Page {
             ["admin", "pool"] => Page::Pool,
             ["admin", "transfer"] => Page::Transfer,
             ["admin", "duplicates"] => Page::Duplicates,
+            ["import"] => Page::Import,
             _ => Page::NotFound,
         })
     }

@@ -4,6 +4,7 @@
 mod engine;
 mod templates;
 mod undo;
+mod xlsx;
 pub use templates::*;
 
 use super::cursor;
@@ -94,7 +95,9 @@ fn table_of(r: &ImportRow) -> Table {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct UploadQuery {
-    /// `csv` or `vcard`; by default a file starting with BEGIN:VCARD is a vCard, any other CSV.
+    /// `csv`, `vcard` or `xlsx`; by default a zip file is an Excel workbook
+    /// (its first sheet is read), a file starting with BEGIN:VCARD a vCard,
+    /// anything else CSV.
     pub kind: Option<String>,
     /// The file's encoding when detection guesses wrong: `utf8`, `gbk`
     /// (= `gb18030`, `gb2312`), `utf16le`, `utf16be`. By default a
@@ -115,11 +118,12 @@ const UPLOAD_TYPES: &[&str] = &[
     "text/tab-separated-values",
     "application/vnd.ms-excel",
     "application/octet-stream",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ];
 
 /// Upload a file to import: CSV (UTF-8 with or without BOM, GBK/GB18030,
-/// UTF-16 as Excel writes them; comma, semicolon or tab separated) or vCard
-/// 2.1/3.0/4.0. Send the file itself as the body (at most 20 MiB, 200,000
+/// UTF-16 as Excel writes them; comma, semicolon or tab separated), an Excel
+/// workbook (.xlsx, its first sheet) or vCard 2.1/3.0/4.0. Send the file itself as the body (at most 20 MiB, 200,000
 /// rows). The answer has the columns, a mapping suggested from the headers
 /// (Chinese and English) and the first rows; nothing is imported yet.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery),
@@ -155,10 +159,14 @@ pub async fn upload(
         ));
     }
     let q = q.into_inner();
-    let kind = non_empty(q.kind)
+    let kind = non_empty(q.kind);
+    let xlsx_wanted = kind.as_deref() == Some("xlsx");
+    let kind = kind
+        .filter(|_| !xlsx_wanted)
         .map(|k| {
-            SourceKind::parse(&k)
-                .ok_or_else(|| ApiError::invalid("kind", "invalid_choice", "must be csv or vcard"))
+            SourceKind::parse(&k).ok_or_else(|| {
+                ApiError::invalid("kind", "invalid_choice", "must be csv, vcard or xlsx")
+            })
         })
         .transpose()?;
     let forced = non_empty(q.encoding)
@@ -192,9 +200,13 @@ pub async fn upload(
     }
     // reading a large file takes a while: off the async executor
     let (table, enc, kind) = web::block(move || -> Result<_, ApiError> {
+        if xlsx_wanted || (kind.is_none() && xlsx::is_xlsx(&buf)) {
+            // the workbook's XML is Unicode whatever Excel's locale
+            return Ok((xlsx::read(buf.to_vec())?, Encoding::Utf8, "xlsx"));
+        }
         let (text, enc) = decode::decode(&buf, forced)?;
         let kind = kind.unwrap_or_else(|| import::sniff(&text));
-        Ok((import::read(kind, &text)?, enc, kind))
+        Ok((import::read(kind, &text)?, enc, kind.as_str()))
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
@@ -212,7 +224,7 @@ pub async fn upload(
                     Via::Session => None,
                 },
                 file_name: file_name.as_deref(),
-                kind: kind.as_str(),
+                kind,
                 encoding: enc.as_str(),
                 column_names: &json(&table.columns),
                 source: &json(&table.rows),
@@ -230,6 +242,11 @@ pub async fn upload(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/imports/{}", row.id)))
         .json(out(&row, Some(&table))))
+}
+
+/// The import if it is the caller's; 404 alike for another user's and none.
+fn own(found: Option<ImportRow>) -> Result<ImportRow, ApiError> {
+    found.ok_or_else(|| ApiError::not_found("import"))
 }
 
 /// The stored form of plain data, which cannot fail to serialise.
@@ -297,7 +314,7 @@ pub async fn put_settings(
     let settings = body.0;
     let user = auth.user_id().to_owned();
     let (row, table) = db::run(&state.pool, move |c| {
-        let imp = store::get(c, &iid, &user)?.ok_or_else(|| ApiError::not_found("import"))?;
+        let imp = own(store::get(c, &iid, &user)?)?;
         let table = table_of(&imp);
         let raw: Vec<ColumnField> = settings.mapping.iter().map(ColumnField::from).collect();
         Mapping::parse(&table.columns, &raw)?;
@@ -313,7 +330,7 @@ pub async fn put_settings(
                 "This import has run already; upload the file again to change it.",
             ));
         }
-        let row = store::get_light(c, &iid, &user)?.ok_or_else(|| ApiError::not_found("import"))?;
+        let row = own(store::get_light(c, &iid, &user)?)?;
         Ok((row, table))
     })
     .await?;
@@ -516,7 +533,7 @@ pub async fn rows(
     });
     let user = auth.user_id().to_owned();
     let mut page = db::run(&state.pool, move |c| {
-        store::get_light(c, &iid, &user)?.ok_or_else(|| ApiError::not_found("import"))?;
+        own(store::get_light(c, &iid, &user)?)?;
         Ok(store::rows_page(c, &iid, outcome, after, limit + 1)?)
     })
     .await?;

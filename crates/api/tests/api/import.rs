@@ -561,3 +561,69 @@ async fn mappings_are_saved_as_templates_of_their_owner(app: TestApp) {
     );
 }
 db_test!(mappings_are_saved_as_templates_of_their_owner);
+
+/// A one-sheet workbook as Excel writes it, cut to what readers need: the
+/// phone is a number cell, as it is when typed into Excel.
+fn workbook(rows: &[(&str, Option<u64>)]) -> Vec<u8> {
+    use std::io::Write;
+    let cell = |r: usize, c: char, v: &str| {
+        format!(r#"<c r="{c}{r}" t="inlineStr"><is><t>{v}</t></is></c>"#)
+    };
+    let mut sheet = String::new();
+    for (i, (name, phone)) in rows.iter().enumerate() {
+        let r = i + 1;
+        let second = match phone {
+            Some(p) => format!(r#"<c r="B{r}"><v>{p}</v></c>"#),
+            None => cell(r, 'B', "手机"),
+        };
+        sheet.push_str(&format!(
+            r#"<row r="{r}">{}{second}</row>"#,
+            cell(r, 'A', name)
+        ));
+    }
+    let files = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned()),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet}</sheetData></worksheet>"#)),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, body) in files {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+async fn an_excel_workbook_is_read_from_its_first_sheet(app: TestApp) {
+    let admin = app.admin().await;
+    let book = workbook(&[("公司名称", None), ("华东电子有限公司", Some(13800138000))]);
+    let b = uploaded(
+        &admin,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        book,
+    )
+    .await;
+    assert_eq!(b["kind"], "xlsx");
+    assert_eq!(b["columns"], json!(["公司名称", "手机"]));
+    assert_eq!(
+        b["preview"][0]["cells"][1], "13800138000",
+        "a number cell reads as typed"
+    );
+    run(&admin, b["id"].as_str().unwrap()).await;
+    let list = admin.get("/api/v1/customers").await;
+    assert_eq!(list.body["data"][0]["phones"], json!(["13800138000"]));
+    let r = upload(
+        &admin,
+        "application/octet-stream",
+        b"PK\x03\x04broken".to_vec(),
+        "",
+    )
+    .await;
+    assert_eq!(r.problem(422)["errors"][0]["field"], "file");
+}
+db_test!(an_excel_workbook_is_read_from_its_first_sheet);

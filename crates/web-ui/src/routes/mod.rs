@@ -3,6 +3,7 @@
 
 mod admin;
 mod customers;
+mod import;
 mod not_found;
 mod shell;
 mod sign_in;
@@ -28,7 +29,8 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         | Page::ApiKeys
         | Page::Pool
         | Page::Transfer
-        | Page::Duplicates => {
+        | Page::Duplicates
+        | Page::Import => {
             return None;
         }
     })
@@ -44,6 +46,7 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::Pool => view! { <admin::pool::PoolRulesPage /> }.into_any(),
         Page::Transfer => view! { <admin::transfer::TransferPage /> }.into_any(),
         Page::Duplicates => view! { <admin::duplicates::DuplicatesPage /> }.into_any(),
+        Page::Import => view! { <import::ImportPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         Page::Customers | Page::NewCustomer | Page::Customer => return None,
     })

@@ -185,7 +185,7 @@ pub struct PreviewRow {
 pub struct ImportOut {
     pub id: String,
     pub status: ImportStatus,
-    /// `csv` or `vcard`.
+    /// `csv`, `vcard` or `xlsx`.
     pub kind: String,
     /// `utf8`, `gb18030` (also GBK and GB2312), `utf16le` or `utf16be`.
     pub encoding: String,
