@@ -432,6 +432,14 @@ async fn a_rep_cannot_touch_or_learn_about_customers_outside_their_scope(app: Te
     assert_eq!(dry.body["rows"][0]["code"], "out_of_reach");
     assert_eq!(dry.body["rows"][1]["code"], "owner_unknown");
     assert_eq!(dry.body["rows"][1]["column"], "负责人邮箱");
+
+    // a rep may not delete customers, but may take back their own import
+    assert_eq!(counts(&run(&east, id).await), (1, 0, 0, 2));
+    let r = east
+        .post(&format!("/api/v1/imports/{id}/undo"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(names(&east).await.iter().all(|n| n != "东方客户"));
 }
 db_test!(a_rep_cannot_touch_or_learn_about_customers_outside_their_scope);
 

@@ -157,7 +157,7 @@ duplicates-report-none = No likely duplicates.
 
 ## Import
 import-title = Import customers
-import-hint = Choose a CSV file (from Excel: UTF-8 or GBK) or vCards (.vcf) from a business-card app. Nothing is saved until you run the import.
+import-hint = Choose an Excel workbook (.xlsx), a CSV file (UTF-8 or GBK) or vCards (.vcf) from a business-card app. Nothing is saved until you run the import.
 import-encoding = Encoding
 import-encoding-auto = Detect
 import-file = File

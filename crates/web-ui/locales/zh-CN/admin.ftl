@@ -142,7 +142,7 @@ duplicates-report-none = 没有疑似重复的客户。
 
 ## Import
 import-title = 导入客户
-import-hint = 选择 CSV 文件（Excel 导出，UTF-8 或 GBK）或名片应用导出的 vCard（.vcf）。运行导入之前不会保存任何内容。
+import-hint = 选择 Excel 工作簿（.xlsx）、CSV 文件（UTF-8 或 GBK）或名片应用导出的 vCard（.vcf）。运行导入之前不会保存任何内容。
 import-encoding = 编码
 import-encoding-auto = 自动识别
 import-file = 文件

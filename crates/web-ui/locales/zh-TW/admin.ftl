@@ -142,7 +142,7 @@ duplicates-report-none = 沒有疑似重複的客戶。
 
 ## Import
 import-title = 匯入客戶
-import-hint = 選擇 CSV 檔案（Excel 匯出，UTF-8 或 GBK）或名片應用程式匯出的 vCard（.vcf）。執行匯入之前不會儲存任何內容。
+import-hint = 選擇 Excel 活頁簿（.xlsx）、CSV 檔案（UTF-8 或 GBK）或名片應用程式匯出的 vCard（.vcf）。執行匯入之前不會儲存任何內容。
 import-encoding = 編碼
 import-encoding-auto = 自動識別
 import-file = 檔案

@@ -113,6 +113,17 @@ struct NewTemplate<'a> {
 #[derive(Serialize)]
 struct Empty {}
 
+/// What to do once the mapping is saved, with the screen's state.
+type AfterSave = fn(
+    Session,
+    String,
+    RwSignal<Option<DryRun>>,
+    RwSignal<Option<Import>>,
+    RwSignal<Vec<RowOut>>,
+    RwSignal<Option<ApiError>>,
+    RwSignal<bool>,
+);
+
 fn counts_text(i18n: I18n, c: &Counts) -> String {
     format!(
         "{} {} · {} {} · {} {} · {} {}",
@@ -205,8 +216,11 @@ pub fn ImportPage() -> impl IntoView {
             return;
         };
         let name = file.name();
-        let kind = if name.to_lowercase().ends_with(".vcf") {
+        let lower = name.to_lowercase();
+        let kind = if lower.ends_with(".vcf") {
             "text/vcard"
+        } else if lower.ends_with(".xlsx") {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         } else {
             "text/csv"
         };
@@ -225,7 +239,8 @@ pub fn ImportPage() -> impl IntoView {
                 .text(&call)
                 .await
                 .and_then(|(_, t)| crate::api::parse::<Import>(&t));
-            if busy.try_set(false).is_none() {
+            // `Some`: the page was left meanwhile
+            if busy.try_set(false).is_some() {
                 return;
             }
             match r {
@@ -236,15 +251,7 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     // saves mapping and policy, then calls `next` with the import's id
-    let save_then = move |next: fn(
-        Session,
-        String,
-        RwSignal<Option<DryRun>>,
-        RwSignal<Option<Import>>,
-        RwSignal<Vec<RowOut>>,
-        RwSignal<Option<ApiError>>,
-        RwSignal<bool>,
-    )| {
+    let save_then = move |next: AfterSave| {
         let Some(id) = imp.with_untracked(|i| i.as_ref().map(|i| i.id.clone())) else {
             return;
         };
@@ -510,7 +517,7 @@ pub fn ImportPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field__label">{i18n.t("import-file")}</span>
-                    <input type="file" class="field__input" data-testid="import-file" accept=".csv,.txt,.vcf,text/csv,text/vcard" on:change=on_file />
+                    <input type="file" class="field__input" data-testid="import-file" accept=".csv,.txt,.xlsx,.vcf,text/csv,text/vcard" on:change=on_file />
                 </label>
                 {move || busy.get().then(|| view! { <p role="status" data-testid="loading">{i18n.t("loading")}</p> })}
             </section>
@@ -535,7 +542,7 @@ fn poll(
         match session.get_json::<Import>(&format!("/imports/{id}")).await {
             Ok(i) => {
                 let running = i.status == "running";
-                if imp.try_set(Some(i)).is_none() {
+                if imp.try_set(Some(i)).is_some() {
                     return;
                 }
                 if running {

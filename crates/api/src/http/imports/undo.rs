@@ -39,7 +39,6 @@ pub fn undo(c: &mut DbConnection, auth: &Auth, imp: &ImportRow) -> Result<(), Ap
     let by = changed_by(auth);
     let tag = Some(imp.id.as_str());
     let update = Scoped::new(auth, Action::Update);
-    let delete = Scoped::new(auth, Action::Delete);
     db::write_tx(c, |c| {
         let mut touched: BTreeMap<String, Touched> = BTreeMap::new();
         for r in imports::touched(c, &imp.id)? {
@@ -60,12 +59,10 @@ pub fn undo(c: &mut DbConnection, auth: &Auth, imp: &ImportRow) -> Result<(), Ap
         let now = db::now();
         let mut changed: Vec<i64> = Vec::new();
         for (cid, t) in &touched {
-            let cond = if t.created {
-                delete.cond()
-            } else {
-                update.cond()
-            };
-            let cur = store::get(c, cid, cond, Liveness::Live)?;
+            // the importer's update scope, also for what it created: taking
+            // back one's own import, untouched since, is not deleting
+            // someone's customer, so a rep without the right to delete may
+            let cur = store::get(c, cid, update.cond(), Liveness::Live)?;
             if cur.as_ref().map(|r| r.row.version) != Some(t.version) {
                 changed.push(t.first_line);
                 continue;
@@ -76,7 +73,7 @@ pub fn undo(c: &mut DbConnection, auth: &Auth, imp: &ImportRow) -> Result<(), Ap
                     cid,
                     true,
                     Some(t.version),
-                    || delete.cond(),
+                    || update.cond(),
                     auth.user_id(),
                     now,
                 )? {
