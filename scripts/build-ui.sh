@@ -132,7 +132,7 @@ cat >"$WORK/boot.js" <<BOOT
 const path = location.pathname;
 const [js, wasm] = /^\/admin(\/|$)/.test(path)
   ? ["/${JS_OF[admin]}", "/${WASM_OF[admin]}"]
-  : /^\/merge(\/|$)/.test(path)
+  : /^\/(merge|import)(\/|$)/.test(path)
   ? ["/${JS_OF[tools]}", "/${WASM_OF[tools]}"]
   : ["/${JS_OF[customers]}", "/${WASM_OF[customers]}"];
 const { default: init } = await import(js);

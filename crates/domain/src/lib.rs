@@ -10,6 +10,7 @@ pub mod contact;
 pub mod customer;
 pub mod dedup;
 pub mod error;
+pub mod import;
 pub mod lifecycle;
 pub mod merge;
 pub mod org;

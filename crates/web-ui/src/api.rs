@@ -254,6 +254,8 @@ pub struct Call {
     /// The JSON body, serialised once (it may be sent twice).
     pub body: Option<String>,
     pub if_match: Option<String>,
+    /// A file sent as the body as it is, with its content type (an import's upload).
+    pub file: Option<(web_sys::Blob, String)>,
 }
 
 impl Call {
@@ -263,6 +265,7 @@ impl Call {
             path: path.into(),
             body: None,
             if_match: None,
+            file: None,
         }
     }
 
@@ -272,6 +275,7 @@ impl Call {
             path: path.into(),
             body: serde_json::to_string(body).ok(),
             if_match: None,
+            file: None,
         }
     }
 
@@ -281,6 +285,7 @@ impl Call {
             path: path.into(),
             body: serde_json::to_string(body).ok(),
             if_match: Some(etag.to_owned()),
+            file: None,
         }
     }
 
@@ -291,6 +296,7 @@ impl Call {
             path: path.into(),
             body: serde_json::to_string(body).ok(),
             if_match: None,
+            file: None,
         }
     }
 
@@ -301,6 +307,7 @@ impl Call {
             path: path.into(),
             body: serde_json::to_string(body).ok(),
             if_match: None,
+            file: None,
         }
     }
 
@@ -310,6 +317,18 @@ impl Call {
             path: path.into(),
             body: None,
             if_match: None,
+            file: None,
+        }
+    }
+
+    /// A POST of a file as the body.
+    pub fn upload(path: impl Into<String>, file: web_sys::Blob, content_type: &str) -> Self {
+        Self {
+            method: Method::POST,
+            path: path.into(),
+            body: None,
+            if_match: None,
+            file: Some((file, content_type.to_owned())),
         }
     }
 
@@ -320,6 +339,13 @@ impl Call {
             .header("Authorization", &format!("Bearer {access_token}"));
         if let Some(etag) = &self.if_match {
             b = b.header("If-Match", etag);
+        }
+        if let Some((file, content_type)) = &self.file {
+            let req = b
+                .header("Content-Type", content_type)
+                .body(wasm_bindgen::JsValue::from(file.clone()))
+                .map_err(|_| ApiError::Network)?;
+            return send(req).await;
         }
         let req = match &self.body {
             Some(json) => b

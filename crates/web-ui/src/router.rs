@@ -30,6 +30,7 @@ pub enum Page {
     Transfer,
     Duplicates,
     Merge,
+    Import,
     NotFound,
 }
 
@@ -51,6 +52,7 @@ impl Page {
             ["admin", "transfer"] => Page::Transfer,
             ["admin", "duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
+            ["import"] => Page::Import,
             _ => Page::NotFound,
         })
     }

@@ -231,6 +231,7 @@ diesel::table! {
         user_id -> Nullable<Text>,
         api_key_id -> Nullable<Text>,
         at -> Timestamp,
+        import_id -> Nullable<Text>,
     }
 }
 
@@ -273,6 +274,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        created_by -> Text,
+        api_key_id -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        kind -> Text,
+        encoding -> Text,
+        column_names -> Text,
+        source -> Text,
+        mapping -> Text,
+        policy -> Text,
+        status -> Text,
+        total_rows -> BigInt,
+        done_rows -> BigInt,
+        created_count -> BigInt,
+        updated_count -> BigInt,
+        skipped_count -> BigInt,
+        failed_count -> BigInt,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        undone_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    import_rows (import_id, seq) {
+        import_id -> Text,
+        seq -> BigInt,
+        line -> BigInt,
+        outcome -> Text,
+        code -> Nullable<Text>,
+        column_name -> Nullable<Text>,
+        message -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        contact_id -> Nullable<Text>,
+        customer_version -> Nullable<BigInt>,
+        before -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    import_templates (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        mapping -> Text,
+        policy -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(import_rows -> imports (import_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_epoch,
     settings,
@@ -297,4 +355,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_duplicate_overrides,
     contacts,
     idempotency_keys,
+    imports,
+    import_rows,
+    import_templates,
 );

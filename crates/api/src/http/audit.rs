@@ -90,6 +90,7 @@ fn page(
             action: r.action,
             api_key_id: r.api_key_id,
             at: db::to_utc(r.at),
+            import_id: r.import_id,
         })
         .collect();
     Ok(AuditPage { data, next_cursor })

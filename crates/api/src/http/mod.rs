@@ -10,6 +10,7 @@ pub mod customers;
 pub mod extract;
 pub mod health;
 pub mod idempotency;
+pub mod imports;
 pub mod org;
 pub mod org_audit;
 pub mod roles;
@@ -47,4 +48,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     audit::configure(cfg);
     contacts::configure(cfg);
+    imports::configure(cfg);
 }

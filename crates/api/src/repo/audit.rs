@@ -79,6 +79,7 @@ pub fn record(
         changes,
         by,
         now,
+        None,
     )
 }
 
@@ -93,7 +94,37 @@ pub fn record_org(
     by: ChangedBy<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    record_entry(c, entity, entity_id, None, action, changes, by, now)
+    record_entry(c, entity, entity_id, None, action, changes, by, now, None)
+}
+
+/// [`record`] for a change an import made (`import_id`), so the history
+/// says which import it was and undo can be told apart from a hand edit.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one entry has this many parts; a struct would only rename them"
+)]
+pub fn record_tagged(
+    c: &mut DbConnection,
+    entity: Entity,
+    entity_id: &str,
+    customer_id: &str,
+    action: Action,
+    changes: &[FieldChange],
+    by: ChangedBy<'_>,
+    now: NaiveDateTime,
+    import_id: Option<&str>,
+) -> QueryResult<()> {
+    record_entry(
+        c,
+        entity,
+        entity_id,
+        Some(customer_id),
+        action,
+        changes,
+        by,
+        now,
+        import_id,
+    )
 }
 
 #[expect(
@@ -109,6 +140,7 @@ fn record_entry(
     changes: &[FieldChange],
     by: ChangedBy<'_>,
     now: NaiveDateTime,
+    import_id: Option<&str>,
 ) -> QueryResult<()> {
     if action == Action::Update && changes.is_empty() {
         return Ok(());
@@ -124,6 +156,7 @@ fn record_entry(
             al::user_id.eq(by.user_id),
             al::api_key_id.eq(by.api_key_id),
             al::at.eq(now),
+            al::import_id.eq(import_id),
         ))
         .execute(c)
         .map(drop)
@@ -140,6 +173,7 @@ pub struct AuditRow {
     pub user_id: Option<String>,
     pub api_key_id: Option<String>,
     pub at: NaiveDateTime,
+    pub import_id: Option<String>,
 }
 
 /// Which entries to list; all set filters apply.
@@ -172,6 +206,7 @@ pub fn list(
             al::user_id,
             al::api_key_id,
             al::at,
+            al::import_id,
         ))
         .load(c)
 }

@@ -24,7 +24,7 @@ pub use list::{
     list_branches, list_queries,
 };
 pub use search::like_pattern;
-pub use write::{WriteOutcome, add_collaborator, insert, set_deleted, update};
+pub use write::{WriteOutcome, add_collaborator, insert, insert_new, set_deleted, update};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = customers)]

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod contacts;
 pub mod customers;
 pub mod idempotency;
+pub mod imports;
 pub mod org;
 pub mod principal;
 pub mod roles;

@@ -19,6 +19,7 @@ mod duplicates;
 mod errors;
 mod export;
 mod idempotency;
+mod import;
 mod lifecycle;
 mod merge;
 mod openapi;

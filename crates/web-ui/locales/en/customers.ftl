@@ -99,6 +99,7 @@ dnc-not-sms = No text messages
 dnc-not-mail = No post
 dnc-edit = Contact preferences
 customers-export = Export CSV
+customers-import = Import
 customers-exporting = Exporting…
 history-title = History
 history-via-api = through an API key

@@ -96,6 +96,7 @@ dnc-not-sms = 勿发短信
 dnc-not-mail = 勿邮寄
 dnc-edit = 联系偏好
 customers-export = 导出 CSV
+customers-import = 导入
 customers-exporting = 正在导出…
 history-title = 变更记录
 history-via-api = 通过 API 密钥

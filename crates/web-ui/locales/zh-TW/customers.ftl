@@ -96,6 +96,7 @@ dnc-not-sms = 勿發簡訊
 dnc-not-mail = 勿郵寄
 dnc-edit = 聯絡偏好
 customers-export = 匯出 CSV
+customers-import = 匯入
 customers-exporting = 正在匯出…
 history-title = 變更記錄
 history-via-api = 透過 API 金鑰

@@ -3,6 +3,7 @@
 
 mod admin;
 mod customers;
+mod import;
 mod merge;
 mod not_found;
 mod shell;
@@ -30,7 +31,8 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         | Page::Pool
         | Page::Transfer
         | Page::Duplicates
-        | Page::Merge => {
+        | Page::Merge
+        | Page::Import => {
             return None;
         }
     })
@@ -47,15 +49,19 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::Transfer => view! { <admin::transfer::TransferPage /> }.into_any(),
         Page::Duplicates => view! { <admin::duplicates::DuplicatesPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Customers | Page::NewCustomer | Page::Customer | Page::Merge => return None,
+        Page::Customers | Page::NewCustomer | Page::Customer | Page::Merge | Page::Import => {
+            return None;
+        }
     })
 }
 
-/// The tools module's pages: work on several records at once, each screen
-/// heavy enough that the other modules' budgets could not carry it.
+/// The tools module's pages: work on several records at once (merging
+/// duplicates, importing files), each screen heavy enough that the other
+/// modules' budgets could not carry it.
 pub fn tool_pages(page: Page) -> Option<AnyView> {
     match page {
         Page::Merge => Some(view! { <merge::MergePage /> }.into_any()),
+        Page::Import => Some(view! { <import::ImportPage /> }.into_any()),
         Page::NotFound => Some(view! { <not_found::NotFoundPage /> }.into_any()),
         _ => None,
     }

@@ -17,7 +17,7 @@ pub struct FieldChangeOut {
 
 /// One change to a record.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e80", "entity": "customer", "entity_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "customer_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "action": "update", "changes": [{"field": "industry", "old": null, "new": "零售"}], "changed_by": {"id": "0193a5c8-0000-7000-8000-000000000002", "display_name": "陈东"}, "api_key_id": null, "at": "2026-11-30T08:30:00Z"}))]
+#[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e80", "entity": "customer", "entity_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "customer_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "action": "update", "changes": [{"field": "industry", "old": null, "new": "零售"}], "changed_by": {"id": "0193a5c8-0000-7000-8000-000000000002", "display_name": "陈东"}, "api_key_id": null, "at": "2026-11-30T08:30:00Z", "import_id": null}))]
 pub struct AuditEntryOut {
     pub id: String,
     /// `customer`, `contact`, or a record of the organisation: `user`,
@@ -37,6 +37,8 @@ pub struct AuditEntryOut {
     /// Set when the change came through an API key rather than the UI.
     pub api_key_id: Option<String>,
     pub at: DateTime<Utc>,
+    /// Set when an import made the change (`/api/v1/imports/{id}`).
+    pub import_id: Option<String>,
 }
 
 /// A page of audit entries, newest first.

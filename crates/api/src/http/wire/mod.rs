@@ -5,6 +5,7 @@ pub mod auth;
 pub mod contacts;
 pub mod customers;
 pub mod duplicates;
+pub mod imports;
 pub mod merge;
 pub mod org;
 pub mod pool;

@@ -2,7 +2,9 @@
 
 use super::{CustomerRecord, CustomerRow, Liveness, current_version, records};
 use crate::db::DbConnection;
-use crate::db::schema::{customer_collaborators, customer_product_lines, customer_tags, customers};
+use crate::db::schema::{
+    customer_collaborators, customer_keys, customer_product_lines, customer_tags, customers,
+};
 use crate::repo::access_sql::CustomerCondition;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -60,6 +62,57 @@ fn set_children(c: &mut DbConnection, id: &str, v: &Customer) -> QueryResult<()>
     Ok(())
 }
 
+/// Writes a new customer with its tags, product lines and duplicate keys,
+/// within the caller's transaction. A new record has no children to clear,
+/// so this is the fast path an import takes row after row.
+pub fn insert_new(
+    c: &mut DbConnection,
+    id: &str,
+    v: &Customer,
+    by: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(customers::table)
+        .values((
+            customers::id.eq(id),
+            fields!(v),
+            customers::created_by.eq(by),
+            customers::created_at.eq(now),
+            customers::updated_by.eq(by),
+            customers::updated_at.eq(now),
+            customers::version.eq(1i64),
+            customers::keys_version.eq(kehu_domain::dedup::KEYS_VERSION),
+        ))
+        .execute(c)?;
+    for p in &v.product_line_ids {
+        diesel::insert_into(customer_product_lines::table)
+            .values((
+                customer_product_lines::customer_id.eq(id),
+                customer_product_lines::product_line_id.eq(p),
+            ))
+            .execute(c)?;
+    }
+    for t in &v.tags {
+        diesel::insert_into(customer_tags::table)
+            .values((
+                customer_tags::customer_id.eq(id),
+                customer_tags::tag.eq(t.as_str()),
+            ))
+            .execute(c)?;
+    }
+    let keys = v.dedup_keys();
+    for (kind, key) in keys.entries() {
+        diesel::insert_into(customer_keys::table)
+            .values((
+                customer_keys::customer_id.eq(id),
+                customer_keys::kind.eq(kind.as_str()),
+                customer_keys::key.eq(key),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 pub fn insert(
     c: &mut DbConnection,
     id: &str,
@@ -68,19 +121,7 @@ pub fn insert(
     now: NaiveDateTime,
 ) -> QueryResult<CustomerRecord> {
     crate::db::write_tx(c, |c| {
-        diesel::insert_into(customers::table)
-            .values((
-                customers::id.eq(id),
-                fields!(v),
-                customers::created_by.eq(by),
-                customers::created_at.eq(now),
-                customers::updated_by.eq(by),
-                customers::updated_at.eq(now),
-                customers::version.eq(1i64),
-            ))
-            .execute(c)?;
-        set_children(c, id, v)?;
-        super::dedup::set_keys(c, id, &v.dedup_keys())?;
+        insert_new(c, id, v, by, now)?;
         let row = customers::table
             .filter(customers::id.eq(id))
             .select(CustomerRow::as_select())

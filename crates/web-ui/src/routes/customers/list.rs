@@ -216,6 +216,7 @@ pub fn CustomerListPage() -> impl IntoView {
                         on:click=move |_| export(filters.get_untracked().export_path())>
                         {move || if exporting.get() { i18n.t("customers-exporting") } else { i18n.t("customers-export") }}
                     </button>
+                    <a href="/import" class="button cust-import" data-testid="import-customers">{t("customers-import")}</a>
                     <a href="/customers/new" class="button button--primary cust-new" data-testid="new-customer">
                         {Signal::derive(move || format!("+ {}", i18n.t("nav-new-customer")))}
                     </a>
