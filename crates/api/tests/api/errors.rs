@@ -106,7 +106,10 @@ async fn json_that_is_not_an_object_is_refused_on_every_body(app: TestApp) {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             // bodies that are files (an import's upload) are not JSON at all
-            if op["requestBody"]["content"].get("application/json").is_none() {
+            if op["requestBody"]["content"]
+                .get("application/json")
+                .is_none()
+            {
                 continue;
             }
             operations += 1;
