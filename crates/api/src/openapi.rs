@@ -228,6 +228,7 @@ impl Modify for Conventions {
                     .build(),
             )),
         );
+        file_bodies(api);
         for item in api.paths.paths.values_mut() {
             for (op, body) in [
                 (&mut item.get, false),
@@ -241,6 +242,42 @@ impl Modify for Conventions {
                     adjust(op, has_body);
                 }
             }
+        }
+    }
+}
+
+/// An import's upload is the file itself, in any of the formats Kehu reads:
+/// its bytes have no schema (any text is a CSV file of some shape; the API
+/// answers what it cannot read with a 422), and each format is its own media
+/// type. utoipa can state neither, so they are set here.
+fn file_bodies(api: &mut utoipa::openapi::OpenApi) {
+    let Some(body) = api
+        .paths
+        .paths
+        .get_mut("/api/v1/imports")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|op| op.request_body.as_mut())
+    else {
+        return;
+    };
+    let RefOr::T(body) = body else { return };
+    for content in body.content.values_mut() {
+        if let RefOr::T(c) = content {
+            c.schema = None;
+        }
+    }
+    let plain = body.content.values().next().cloned().map(|mut c| {
+        if let RefOr::T(c) = &mut c {
+            c.example = None;
+        }
+        c
+    });
+    if let Some(plain) = plain {
+        for media in [
+            "text/vcard",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ] {
+            body.content.insert(media.into(), plain.clone());
         }
     }
 }
