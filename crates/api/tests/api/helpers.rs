@@ -46,8 +46,18 @@ pub struct TestDb {
 }
 
 fn pg_base() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    let base = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    // The test server is local, and TLS buys nothing there. With it, every
+    // pooled connection holds OpenSSL state that the library's exit-time
+    // cleanup frees while pool threads may still use it: the test binary
+    // then crashed after all tests had passed (SIGSEGV, "free(): invalid
+    // pointer"), failing the run.
+    if base.contains('?') {
+        base
+    } else {
+        format!("{base}?sslmode=disable")
+    }
 }
 
 impl TestDb {
@@ -83,9 +93,15 @@ impl TestDb {
                     &mut admin,
                 )
                 .expect("create test database");
-                let (prefix, _) = base.rsplit_once('/').expect("database url has a path");
+                let (path, query) = base.split_once('?').unwrap_or((&base, ""));
+                let (prefix, _) = path.rsplit_once('/').expect("database url has a path");
+                let query = if query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{query}")
+                };
                 Some(Self {
-                    url: DbUrl::parse(&format!("{prefix}/{name}")).unwrap(),
+                    url: DbUrl::parse(&format!("{prefix}/{name}{query}")).unwrap(),
                     dir: None,
                     pg_admin: Some((base, name)),
                 })
