@@ -208,6 +208,8 @@ pub struct RecordFacts {
     pub owner_id: Option<String>,
     /// Team of the record's owner (the owner's current team).
     pub owner_team_id: Option<String>,
+    /// The record's own team: whose pool it is in while it has no owner.
+    pub team_id: Option<String>,
     pub collaborator_ids: BTreeSet<String>,
     pub region_id: Option<String>,
     pub product_line_ids: BTreeSet<String>,
@@ -232,6 +234,9 @@ pub enum Predicate {
     PartnerIs(String),
     /// The record has no owner: it is in the company pool (公海).
     NoOwner,
+    /// The record has no owner and is in the pool of one of these teams
+    /// (部门公海): handed to the team, or released by one of its members.
+    PoolTeamIn(BTreeSet<String>),
     /// The record belongs to no partner.
     NoPartner,
 }
@@ -253,6 +258,9 @@ impl Predicate {
             Predicate::NoProductLine => r.product_line_ids.is_empty(),
             Predicate::PartnerIs(p) => r.partner_id.as_ref() == Some(p),
             Predicate::NoOwner => r.owner_id.is_none(),
+            Predicate::PoolTeamIn(ts) => {
+                r.owner_id.is_none() && r.team_id.as_ref().is_some_and(|t| ts.contains(t))
+            }
             Predicate::NoPartner => r.partner_id.is_none(),
         }
     }
@@ -294,7 +302,12 @@ fn reach(s: &Subject, scope: Scope) -> Predicate {
         Scope::None => Predicate::False,
         Scope::All => Predicate::True,
         Scope::Own => own(s),
-        Scope::Team => Predicate::or(vec![own(s), Predicate::OwnerTeamIn(s.team_ids.clone())]),
+        // a team's scope covers its members' customers and the team's pool
+        Scope::Team => Predicate::or(vec![
+            own(s),
+            Predicate::OwnerTeamIn(s.team_ids.clone()),
+            team_pool(s),
+        ]),
         Scope::Region => Predicate::or(vec![own(s), in_territory(s)]),
     }
 }
@@ -328,6 +341,20 @@ fn pool_in_territory(s: &Subject) -> Predicate {
     ])
 }
 
+/// The pools of the user's teams, browsed the same way: customers handed to
+/// the team, or released by one of its members, wherever they are.
+fn pool_of_teams(s: &Subject) -> Predicate {
+    Predicate::and(vec![Predicate::NoPartner, team_pool(s)])
+}
+
+fn team_pool(s: &Subject) -> Predicate {
+    if s.team_ids.is_empty() {
+        Predicate::False
+    } else {
+        Predicate::PoolTeamIn(s.team_ids.clone())
+    }
+}
+
 /// The rule itself: which records of `resource` the subject may act on.
 ///
 /// Partner users are always confined to their partner's records, whatever
@@ -336,14 +363,20 @@ fn pool_in_territory(s: &Subject) -> Predicate {
 pub fn predicate(s: &Subject, resource: Resource, action: Action) -> Predicate {
     let scopes = s.grants.scopes(resource, action);
     let granted = if resource.is_owned_record() {
-        let browses_pool = resource == Resource::Customer
-            && action == Action::Read
-            && scopes
-                .iter()
-                .any(|sc| matches!(sc, Scope::Own | Scope::Team));
-        let mut branches: Vec<Predicate> = scopes.into_iter().map(|sc| reach(s, sc)).collect();
-        if browses_pool {
+        let reads_customers = resource == Resource::Customer && action == Action::Read;
+        let has = |f: fn(&Scope) -> bool| scopes.iter().any(f);
+        // those who read less than the whole company still browse the pools
+        // they may claim from (a region's reach already holds its pool)
+        let browses_territory_pool =
+            reads_customers && has(|sc| matches!(sc, Scope::Own | Scope::Team));
+        let browses_team_pool =
+            reads_customers && has(|sc| matches!(sc, Scope::Own | Scope::Team | Scope::Region));
+        let mut branches: Vec<Predicate> = scopes.iter().map(|&sc| reach(s, sc)).collect();
+        if browses_territory_pool {
             branches.push(pool_in_territory(s));
+        }
+        if browses_team_pool {
+            branches.push(pool_of_teams(s));
         }
         Predicate::or(branches)
     } else if scopes.is_empty() {

@@ -50,15 +50,35 @@ impl OwnerChangeKind {
 /// The most customers one transfer moves; larger hand-overs are done in parts.
 pub const MAX_TRANSFER: usize = 10_000;
 
+/// Where handed-over customers go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Another user owns them (and they join that user's team).
+    User(String),
+    /// The pool of a team (部门公海): no owner; the team's members find them
+    /// there to claim, its managers assign them.
+    Team(String),
+    /// The company pool: no owner; each keeps its team.
+    Pool,
+}
+
+impl Destination {
+    pub fn owner_id(&self) -> Option<&str> {
+        match self {
+            Destination::User(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
 /// A hand-over of customers from one owner, checked: all of them or the ones
-/// listed, to another user or to the pool, with a reason.
+/// listed, to another user, a team's pool or the company pool, with a reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
     pub from_owner_id: String,
     /// `None`: every live customer of `from_owner_id` the caller may edit.
     pub customer_ids: Option<Vec<String>>,
-    /// `None`: the company pool.
-    pub to_owner_id: Option<String>,
+    pub to: Destination,
     pub reason: String,
 }
 
@@ -67,6 +87,7 @@ impl Transfer {
         from_owner_id: String,
         customer_ids: Option<Vec<String>>,
         to_owner_id: Option<String>,
+        to_team_id: Option<String>,
         reason: Option<&str>,
     ) -> Result<Self, Invalid> {
         let mut errs = Vec::new();
@@ -77,6 +98,18 @@ impl Transfer {
                 "must be someone else than from_owner_id (or null for the pool)",
             ));
         }
+        if to_owner_id.is_some() && to_team_id.is_some() {
+            errs.push(FieldError::new(
+                "to_team_id",
+                "conflict",
+                "give either a new owner or a team, not both: an owner brings the customers into their own team",
+            ));
+        }
+        let to = match (to_owner_id, to_team_id) {
+            (Some(u), _) => Destination::User(u),
+            (None, Some(t)) => Destination::Team(t),
+            (None, None) => Destination::Pool,
+        };
         if let Some(ids) = &customer_ids {
             if ids.is_empty() {
                 errs.push(FieldError::new(
@@ -109,7 +142,7 @@ impl Transfer {
                         .filter(|id| seen.insert(id.clone()))
                         .collect()
                 }),
-                to_owner_id,
+                to,
                 reason,
             }),
             _ => Err(Invalid(errs)),
@@ -171,21 +204,49 @@ mod tests {
             "a".into(),
             Some(vec!["2".into(), "1".into(), "2".into()]),
             Some("b".into()),
+            None,
             Some(" 离职交接 "),
         )
         .unwrap();
         assert_eq!(ok.customer_ids, Some(vec!["2".to_owned(), "1".to_owned()]));
         assert_eq!(ok.reason, "离职交接");
-        assert!(
-            Transfer::parse("a".into(), None, None, Some("回收")).is_ok(),
+        assert_eq!(ok.to, Destination::User("b".into()));
+        assert_eq!(
+            Transfer::parse("a".into(), None, None, None, Some("回收"))
+                .unwrap()
+                .to,
+            Destination::Pool,
             "all of them, to the pool"
         );
-        let e = Transfer::parse("a".into(), Some(vec![]), Some("a".into()), None).unwrap_err();
+        assert_eq!(
+            Transfer::parse(
+                "a".into(),
+                None,
+                None,
+                Some("t-east".into()),
+                Some("调整区域")
+            )
+            .unwrap()
+            .to,
+            Destination::Team("t-east".into()),
+            "all of them, to a team's pool"
+        );
+        let e = Transfer::parse(
+            "a".into(),
+            Some(vec![]),
+            Some("a".into()),
+            Some("t".into()),
+            None,
+        )
+        .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["to_owner_id", "customer_ids", "reason"]);
+        assert_eq!(
+            fields,
+            ["to_owner_id", "to_team_id", "customer_ids", "reason"]
+        );
         let many = vec!["x".to_owned(); MAX_TRANSFER + 1];
         assert_eq!(
-            Transfer::parse("a".into(), Some(many), None, Some("r"))
+            Transfer::parse("a".into(), Some(many), None, None, Some("r"))
                 .unwrap_err()
                 .0[0]
                 .code,

@@ -168,18 +168,6 @@ impl Me {
             .iter()
             .any(|p| p.resource == resource && p.action == action && !p.scopes.is_empty())
     }
-
-    /// Whether this user may edit a customer owned by `owner` (`None`: the
-    /// company pool). Those who edit only their own or their team's see the
-    /// pool to claim from, not to edit; the API decides in the end.
-    pub fn may_edit_customer(&self, owner: Option<&str>) -> bool {
-        let wide = self.permissions.iter().any(|p| {
-            p.resource == "customer"
-                && p.action == "update"
-                && p.scopes.iter().any(|s| s == "all" || s == "region")
-        });
-        wide || (owner.is_some() && self.can("customer", "update"))
-    }
 }
 
 /// A list answer: `{ "data": [...] }`, with the next page's cursor and the

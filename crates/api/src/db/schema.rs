@@ -217,6 +217,7 @@ diesel::table! {
         changed_by -> Nullable<Text>,
         api_key_id -> Nullable<Text>,
         changed_at -> Timestamp,
+        to_team_id -> Nullable<Text>,
     }
 }
 

@@ -3,7 +3,7 @@
 use super::extract::{Body, IfMatch, OptionalIfMatch, etag, id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
-use super::wire::customers::{CustomerCreate, CustomerOut, CustomerUpdate};
+use super::wire::customers::{Allowed, CustomerCreate, CustomerOut, CustomerUpdate};
 use crate::auth::{Auth, Via};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
@@ -91,13 +91,31 @@ fn out_of_reach(action: &str) -> ApiError {
     ))
 }
 
-fn respond(status: actix_web::http::StatusCode, r: store::CustomerRecord) -> HttpResponse {
-    let mut resp = HttpResponse::build(status);
-    resp.insert_header(etag(r.row.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        resp.insert_header((header::LOCATION, format!("/api/v1/customers/{}", r.row.id)));
-    }
-    resp.json(CustomerOut::from(r))
+/// Answers with one customer and what `auth` may do with it now, so that a
+/// screen offers only what will work; each is the very condition the write
+/// would check, in SQL.
+pub async fn respond_allowed(
+    state: &AppState,
+    auth: Auth,
+    status: actix_web::http::StatusCode,
+    r: store::CustomerRecord,
+) -> Result<HttpResponse, ApiError> {
+    let id = r.row.id.clone();
+    let allowed = db::run(&state.pool, move |c| allowed(c, &auth, &id)).await?;
+    let version = r.row.version;
+    let mut out = CustomerOut::from(r);
+    out.allowed = Some(allowed);
+    Ok(HttpResponse::build(status)
+        .insert_header(etag(version))
+        .json(out))
+}
+
+fn allowed(c: &mut DbConnection, auth: &Auth, id: &str) -> Result<Allowed, ApiError> {
+    let mut may = |a: Action| store::exists_visible(c, id, Scoped::new(auth, a).cond());
+    Ok(Allowed {
+        update: may(Action::Update)?,
+        delete: may(Action::Delete)?,
+    })
 }
 
 /// Create a customer.
@@ -154,9 +172,11 @@ pub async fn create(
             dedup::record_override(c, &r.row.id, reason, &like, changed_by(&a), now)?;
         }
         let location = format!("/api/v1/customers/{}", r.row.id);
+        let may = allowed(c, &a, &r.row.id)?;
+        let mut out = CustomerOut::from(r);
+        out.allowed = Some(may);
         Ok(Created {
-            body: serde_json::to_value(CustomerOut::from(r))
-                .map_err(|e| ApiError::internal(e.to_string()))?,
+            body: serde_json::to_value(out).map_err(|e| ApiError::internal(e.to_string()))?,
             location,
         })
     })
@@ -177,6 +197,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
     let read = Scoped::new(&auth, Action::Read);
+    let asker = auth.clone();
     let found = db::run(&state.pool, move |c| {
         if let Some(r) = store::get(c, &cid, read.cond(), Liveness::Live)? {
             return Ok(Ok(r));
@@ -189,7 +210,7 @@ pub async fn get(
     })
     .await?;
     match found {
-        Ok(r) => Ok(respond(actix_web::http::StatusCode::OK, r)),
+        Ok(r) => respond_allowed(&state, asker, actix_web::http::StatusCode::OK, r).await,
         Err(survivor) => Ok(HttpResponse::PermanentRedirect()
             .insert_header((header::LOCATION, format!("/api/v1/customers/{survivor}")))
             .finish()),
@@ -242,6 +263,7 @@ pub async fn update(
     body: Body<CustomerUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
+    let asker = auth.clone();
     let mut body = body.0;
     let reason = body.lifecycle_reason.take();
     let dup_reason = override_reason(body.duplicate_reason.take())?;
@@ -300,6 +322,7 @@ pub async fn update(
                     from: before.owner_id.as_deref(),
                     to: next.owner_id.as_deref(),
                     reason: None,
+                    team: None,
                 };
                 owners::record(c, &cid, &change, changed_by(&auth), now)?;
             }
@@ -310,7 +333,7 @@ pub async fn update(
         })
     })
     .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, r))
+    respond_allowed(&state, asker, actix_web::http::StatusCode::OK, r).await
 }
 
 pub(crate) fn changed_by(auth: &Auth) -> stages::ChangedBy<'_> {
@@ -423,8 +446,8 @@ pub async fn restore(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
-    let r = set_deleted(state, auth, cid, false, None).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, r))
+    let r = set_deleted(state.clone(), auth.clone(), cid, false, None).await?;
+    respond_allowed(&state, auth, actix_web::http::StatusCode::OK, r).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

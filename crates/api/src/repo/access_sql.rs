@@ -130,6 +130,13 @@ macro_rules! condition {
                 ),
                 Predicate::PartnerIs(p) => Box::new(customers::partner_id.eq(p.clone())),
                 Predicate::NoOwner => Box::new(customers::owner_id.is_null().nullable()),
+                Predicate::PoolTeamIn(ts) if ts.is_empty() => constant(false),
+                Predicate::PoolTeamIn(ts) => Box::new(
+                    customers::owner_id
+                        .is_null()
+                        .and(customers::team_id.eq_any(ts.iter().cloned().collect::<Vec<_>>()))
+                        .nullable(),
+                ),
                 Predicate::NoPartner => Box::new(customers::partner_id.is_null().nullable()),
             }
         }

@@ -117,6 +117,7 @@ pub fn facts_of(c: &mut DbConnection, id: Option<&str>, v: &Customer) -> QueryRe
     Ok(RecordFacts {
         owner_id: v.owner_id.clone(),
         owner_team_id,
+        team_id: v.team_id.clone(),
         collaborator_ids,
         region_id: v.region_id.clone(),
         product_line_ids: v.product_line_ids.iter().cloned().collect(),

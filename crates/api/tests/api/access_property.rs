@@ -43,6 +43,8 @@ struct CustomerSpec {
     product_lines: BTreeSet<usize>,
     partner: Option<usize>,
     collaborators: BTreeSet<usize>,
+    /// the customer's own team (whose pool it is in when it has no owner)
+    team: Option<usize>,
 }
 
 fn tree(n: usize) -> impl Strategy<Value = Vec<Option<usize>>> {
@@ -93,14 +95,18 @@ fn world() -> impl Strategy<Value = World> {
                     prop::collection::btree_set(0..npl, 0..3),
                     prop::option::weighted(0.3, 0..npa),
                     prop::collection::btree_set(0..nu, 0..2),
+                    prop::option::of(0..nt),
                 )
                     .prop_map(
-                        |(owner, region, product_lines, partner, collaborators)| CustomerSpec {
-                            owner,
-                            region,
-                            product_lines,
-                            partner,
-                            collaborators,
+                        |(owner, region, product_lines, partner, collaborators, team)| {
+                            CustomerSpec {
+                                owner,
+                                region,
+                                product_lines,
+                                partner,
+                                collaborators,
+                                team,
+                            }
                         },
                     );
                 (
@@ -186,7 +192,7 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             region_id: Some(cs.region.map(|r| id("r", r))),
             product_line_ids: Some(cs.product_lines.iter().map(|&p| id("pl", p)).collect()),
             partner_id: Some(cs.partner.map(|p| id("p", p))),
-            team_id: Some(None),
+            team_id: Some(cs.team.map(|t| id("t", t))),
             ..Default::default()
         };
         let cust = Customer::create(raw, &Creator::default()).unwrap();
@@ -201,6 +207,7 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             RecordFacts {
                 owner_id: cs.owner.map(|u| id("u", u)),
                 owner_team_id: cs.owner.and_then(|u| w.users[u].team).map(|t| id("t", t)),
+                team_id: cs.team.map(|t| id("t", t)),
                 collaborator_ids: cs.collaborators.iter().map(|&u| id("u", u)).collect(),
                 region_id: cs.region.map(|r| id("r", r)),
                 product_line_ids: cs.product_lines.iter().map(|&p| id("pl", p)).collect(),

@@ -151,6 +151,7 @@ fn seed(c: &mut DbConnection) {
             from: None,
             to: Some(rep),
             reason: None,
+            team: None,
         };
         let by = ChangedBy {
             user_id: Some(rep),

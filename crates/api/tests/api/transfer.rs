@@ -155,3 +155,122 @@ async fn a_transfer_that_leaves_the_callers_reach_moves_nothing(app: TestApp) {
     assert_eq!(r.problem(422)["errors"][0]["code"], "inactive");
 }
 db_test!(a_transfer_that_leaves_the_callers_reach_moves_nothing);
+
+async fn customers_handed_to_a_team_wait_in_its_pool_for_its_members(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let (leaver_id, leaver) = user("leaver@test.example", "sales_rep")
+        .team(&org.team_east)
+        .regions(&[&org.shanghai])
+        .create(&app, &admin)
+        .await;
+    // a member of the receiving team, whose territory does not hold these customers
+    let (_, member) = user("member@test.example", "sales_rep")
+        .team(&org.team_south)
+        .regions(&[&org.guangdong])
+        .create(&app, &admin)
+        .await;
+    let (_, outsider) = user("outsider@test.example", "sales_rep")
+        .team(&org.team_east)
+        .regions(&[&org.guangdong])
+        .create(&app, &admin)
+        .await;
+    let id = create_customer(
+        &leaver,
+        customer("划转客户").with("region_id", json!(org.shanghai)),
+    )
+    .await;
+
+    // a user and a team at once, or an unknown team: refused, nothing moves
+    let r = transfer(
+        &admin,
+        json!({"from_owner_id": leaver_id, "to_owner_id": leaver_id, "to_team_id": org.team_south, "reason": "调整"}),
+    )
+    .await;
+    let fields: Vec<Value> = r.problem(422)["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].clone())
+        .collect();
+    assert!(fields.contains(&json!("to_team_id")), "{}", r.text);
+    let r = transfer(
+        &admin,
+        json!({"from_owner_id": leaver_id, "to_team_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "reason": "调整"}),
+    )
+    .await;
+    assert_eq!(r.problem(422)["errors"][0]["field"], "to_team_id");
+    assert_eq!(
+        leaver.get("/api/v1/customers?owner=me").await.ids().len(),
+        1
+    );
+
+    let r = transfer(
+        &admin,
+        json!({"from_owner_id": leaver_id, "to_team_id": org.team_south, "reason": "划归华南组"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["moved"], 1);
+    let c = admin.get(&format!("/api/v1/customers/{id}")).await;
+    assert_eq!(c.body["owner_id"], Value::Null);
+    assert_eq!(c.body["team_id"], org.team_south.as_str());
+    let h = changes(&admin, &id).await;
+    assert_eq!(h[0]["kind"], "transfer");
+    assert_eq!(h[0]["to"], Value::Null);
+    assert_eq!(h[0]["to_team"]["id"], org.team_south.as_str());
+    assert!(
+        h[0]["to_team"]["name"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    );
+
+    // the team's member finds it in the pool and claims it; until then it is not theirs to edit
+    assert!(member.get("/api/v1/customers").await.ids().contains(&id));
+    let seen = member.get(&format!("/api/v1/customers/{id}")).await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert_eq!(
+        seen.body["allowed"],
+        json!({"update": false, "delete": false})
+    );
+    let r = member
+        .post(&format!("/api/v1/customers/{id}/claim"), json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["allowed"]["update"], true, "{}", r.text);
+
+    // someone of another team and territory never sees it
+    assert_eq!(
+        outsider
+            .get(&format!("/api/v1/customers/{id}"))
+            .await
+            .status,
+        404
+    );
+    assert!(!outsider.get("/api/v1/customers").await.ids().contains(&id));
+}
+db_test!(customers_handed_to_a_team_wait_in_its_pool_for_its_members);
+
+async fn a_customer_says_what_its_reader_may_do_with_it(app: TestApp) {
+    let admin = app.admin().await;
+    let (_, rep) = user("rep@test.example", "sales_rep")
+        .create(&app, &admin)
+        .await;
+    let id = create_customer(&rep, customer("我的客户")).await;
+    let path = format!("/api/v1/customers/{id}");
+    assert_eq!(
+        rep.get(&path).await.body["allowed"],
+        json!({"update": true, "delete": false}),
+        "reps edit their own customers and never delete them"
+    );
+    assert_eq!(
+        admin.get(&path).await.body["allowed"],
+        json!({"update": true, "delete": true})
+    );
+    let listed = rep.get("/api/v1/customers").await;
+    assert!(
+        listed.body["data"][0].get("allowed").is_none(),
+        "lists leave it out"
+    );
+}
+db_test!(a_customer_says_what_its_reader_may_do_with_it);

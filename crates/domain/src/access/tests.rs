@@ -44,6 +44,42 @@ fn rep_sees_own_and_collaborations_only() {
 }
 
 #[test]
+fn a_teams_pool_is_browsed_by_its_members_and_managed_by_its_managers() {
+    let rep = subject("u-rep", BuiltinRole::SalesRep);
+    // handed to the rep's team, in a region outside the rep's territory
+    let mut handed = record(None, None, Some("r-north"));
+    handed.team_id = Some("t-east-1".into());
+    assert!(may(&rep, Resource::Customer, Action::Read, &handed));
+    assert!(
+        !may(&rep, Resource::Customer, Action::Update, &handed),
+        "a rep claims it before editing it"
+    );
+    let mut elsewhere = handed.clone();
+    elsewhere.team_id = Some("t-west".into());
+    assert!(!may(&rep, Resource::Customer, Action::Read, &elsewhere));
+    let mut dealer = handed.clone();
+    dealer.partner_id = Some("p-1".into());
+    assert!(
+        !may(&rep, Resource::Customer, Action::Read, &dealer),
+        "a dealer's customers are never in a company pool"
+    );
+    let mut lead = subject("u-lead", BuiltinRole::SalesRep);
+    lead.grants = Grants::merge([&RoleGrants::from([
+        ((Resource::Customer, Action::Read), Scope::Team),
+        ((Resource::Customer, Action::Update), Scope::Team),
+    ])]);
+    assert!(may(&lead, Resource::Customer, Action::Update, &handed));
+    assert!(!may(&lead, Resource::Customer, Action::Update, &elsewhere));
+    let mut owned = handed.clone();
+    owned.owner_id = Some("u-far".into());
+    owned.owner_team_id = Some("t-west".into());
+    assert!(
+        !may(&lead, Resource::Customer, Action::Update, &owned),
+        "once someone of another team owns it, it left the team"
+    );
+}
+
+#[test]
 fn manager_sees_region_limited_to_product_lines() {
     let mut m = subject("u-m", BuiltinRole::SalesManager);
     let mut r = record(Some("u-x"), None, Some("r-shanghai"));
@@ -172,6 +208,7 @@ fn arb_record() -> impl Strategy<Value = RecordFacts> {
     (
         prop::option::of(arb_id("u")),
         prop::option::of(arb_id("t")),
+        prop::option::of(arb_id("t")),
         prop::collection::btree_set(arb_id("u"), 0..3),
         prop::option::of(arb_id("r")),
         prop::collection::btree_set(arb_id("pl"), 0..3),
@@ -181,6 +218,7 @@ fn arb_record() -> impl Strategy<Value = RecordFacts> {
             |(
                 owner_id,
                 owner_team_id,
+                team_id,
                 collaborator_ids,
                 region_id,
                 product_line_ids,
@@ -188,6 +226,7 @@ fn arb_record() -> impl Strategy<Value = RecordFacts> {
             )| RecordFacts {
                 owner_id,
                 owner_team_id,
+                team_id,
                 collaborator_ids,
                 region_id,
                 product_line_ids,

@@ -82,6 +82,7 @@ pool-claim = Claim from the pool
 pool-release = Release to the pool
 pool-release-reason = Why does this customer go back to the pool?
 pool-owner-history = Owner history
+pool-team-pool = { $team }'s pool
 pool-no-owner-changes = The owner has not changed yet.
 pool-change-claim = Claimed
 pool-change-release = Released to the pool

@@ -79,6 +79,7 @@ pool-claim = 从公海认领
 pool-release = 退回公海
 pool-release-reason = 为什么把这个客户退回公海？
 pool-owner-history = 负责人变更记录
+pool-team-pool = { $team }公海
 pool-no-owner-changes = 负责人尚未变更。
 pool-change-claim = 认领
 pool-change-release = 退回公海

@@ -79,6 +79,7 @@ pool-claim = 從公海認領
 pool-release = 退回公海
 pool-release-reason = 為什麼把這個客戶退回公海？
 pool-owner-history = 負責人變更記錄
+pool-team-pool = { $team }公海
 pool-no-owner-changes = 負責人尚未變更。
 pool-change-claim = 認領
 pool-change-release = 退回公海

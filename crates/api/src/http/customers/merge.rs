@@ -1,6 +1,6 @@
 //! 合并: merge a duplicate into the customer that stays.
 
-use super::{Scoped, changed_by, check_refs, load_for, out_of_reach, respond};
+use super::{Scoped, changed_by, check_refs, load_for, out_of_reach};
 use crate::auth::Auth;
 use crate::db;
 use crate::error::{ApiError, Kind, Problem};
@@ -102,6 +102,7 @@ pub async fn merge(
     body: Body<MergeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let sid = id(&path)?;
+    let asker = auth.clone();
     let req = body.0;
     let picks = req.fields.picks();
     let r = db::run(&state.pool, move |c| {
@@ -179,6 +180,7 @@ pub async fn merge(
                     from: before.owner_id.as_deref(),
                     to: next.owner_id.as_deref(),
                     reason: Some(&reason),
+                    team: None,
                 };
                 owners::record(c, &sid, &change, who, now)?;
             }
@@ -217,7 +219,7 @@ pub async fn merge(
         })
     })
     .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, r))
+    super::respond_allowed(&state, asker, actix_web::http::StatusCode::OK, r).await
 }
 
 /// Where a retired (merged) id leads, if the caller may see the survivor.

@@ -1,13 +1,15 @@
 //! 公海: claiming customers from the company pool, releasing them to it, the
 //! pool's rules, and each customer's owner history.
 
-use super::{changed_by, load_for, out_of_reach, respond};
+use super::{changed_by, load_for, out_of_reach};
 use crate::auth::Auth;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::http::extract::{Body, id};
 use crate::http::wire::customers::{CustomerOut, UserRef};
-use crate::http::wire::pool::{OwnerChangeList, OwnerChangeOut, PoolRulesBody, ReleaseBody};
+use crate::http::wire::pool::{
+    OwnerChangeList, OwnerChangeOut, PoolRulesBody, ReleaseBody, TeamRef,
+};
 use crate::repo::customers::owners::{self, OwnerChange};
 use crate::repo::customers::{self as store, Liveness};
 use crate::state::AppState;
@@ -58,6 +60,7 @@ pub async fn claim(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
+    let asker = auth.clone();
     let r = db::run(&state.pool, move |c| {
         db::write_tx(c, |c| {
             let cur = load_for(c, &auth, &cid, Action::Read, Liveness::Live)?;
@@ -92,6 +95,7 @@ pub async fn claim(
                     from: None,
                     to: Some(&me),
                     reason: None,
+                    team: None,
                 },
                 changed_by(&auth),
                 now,
@@ -106,7 +110,7 @@ pub async fn claim(
         })
     })
     .await?;
-    Ok(respond(StatusCode::OK, r))
+    super::respond_allowed(&state, asker, StatusCode::OK, r).await
 }
 
 /// Give a customer back to the company pool, saying why. Needs the right to
@@ -128,6 +132,7 @@ pub async fn release(
 ) -> Result<HttpResponse, ApiError> {
     let cid = id(&path)?;
     let reason = ownership::release_reason(body.0.reason.as_deref())?;
+    let asker = auth.clone();
     let r = db::run(&state.pool, move |c| {
         db::write_tx(c, |c| {
             let cur = load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
@@ -154,6 +159,7 @@ pub async fn release(
                     from: Some(&owner),
                     to: None,
                     reason: Some(&reason),
+                    team: None,
                 },
                 changed_by(&auth),
                 now,
@@ -168,7 +174,7 @@ pub async fn release(
         })
     })
     .await?;
-    Ok(respond(StatusCode::OK, r))
+    super::respond_allowed(&state, asker, StatusCode::OK, r).await
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -214,6 +220,10 @@ pub async fn owner_changes(
             kind: r.kind,
             from: user(r.from_owner_id),
             to: user(r.to_owner_id),
+            to_team: r.to_team_id.map(|id| TeamRef {
+                name: names.get(&id).cloned().unwrap_or_default(),
+                id,
+            }),
             reason: r.reason,
             changed_by: user(r.changed_by),
             api_key_id: r.api_key_id,

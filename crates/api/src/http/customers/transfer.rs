@@ -1,5 +1,6 @@
 //! Handing many customers over at once, when a rep leaves or changes
-//! territory: to another user or to the pool, previewed, all or nothing.
+//! territory: to another user, a team's pool or the company pool, previewed,
+//! all or nothing.
 
 use super::{Scoped, changed_by};
 use crate::auth::Auth;
@@ -9,23 +10,26 @@ use crate::http::extract::Body;
 use crate::http::wire::pool::{CustomerName, TransferBody, TransferOut};
 use crate::repo;
 use crate::repo::customers::owners::{self, OwnerChange};
+use crate::repo::org::UnitKind;
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use kehu_domain::FieldError;
 use kehu_domain::access::{self, Action, Resource};
 use kehu_domain::error::Collector;
-use kehu_domain::ownership::{self, OwnerChangeKind, Transfer};
+use kehu_domain::ownership::{self, Destination, OwnerChangeKind, Transfer};
 
 /// Move customers from one owner in one step — when a rep leaves or changes
 /// territory: all of theirs that you may edit, or the ones listed, to another
-/// user or to the pool. Send `preview: true` first to see what would move.
+/// user (`to_owner_id`), to a team's pool (`to_team_id`: no owner, the team's
+/// members claim them, its managers assign them) or to the company pool
+/// (neither). Send `preview: true` first to see what would move.
 /// All or nothing: if any of them would end up outside what you may edit,
 /// nothing moves. Each move is recorded as a `transfer` with the reason.
 #[utoipa::path(post, path = "/api/v1/customers/transfers", tag = "pool", request_body = TransferBody,
     responses(
         (status = 200, description = "Moved (or, for a preview, what would move)", body = TransferOut),
         (status = 403, description = "You may not edit customers, or some would end up outside what you may edit", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing reason, unknown or inactive users, listed customers that are not the owner's within your scope", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason, unknown or inactive users, an unknown team, both a user and a team, listed customers that are not the owner's within your scope", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn transfer(
     state: web::Data<AppState>,
@@ -39,6 +43,7 @@ pub async fn transfer(
         b.from_owner_id,
         b.customer_ids,
         b.to_owner_id,
+        b.to_team_id,
         b.reason.as_deref(),
     )?;
     let out = db::run(&state.pool, move |c| {
@@ -48,9 +53,10 @@ pub async fn transfer(
             if !from_ok {
                 col.push(FieldError::new("from_owner_id", "not_found", "no such user"));
             }
-            let target = match &t.to_owner_id {
-                Some(id) => match repo::users::get(c, id)? {
-                    Some(u) if u.row.is_active => Some(u),
+            // the team the customers will have: `None` keeps each one's own
+            let team: Option<Option<String>> = match &t.to {
+                Destination::User(id) => match repo::users::get(c, id)? {
+                    Some(u) if u.row.is_active => Some(u.row.team_id),
                     Some(_) => {
                         col.push(FieldError::new("to_owner_id", "inactive", "this user is deactivated"));
                         None
@@ -60,7 +66,13 @@ pub async fn transfer(
                         None
                     }
                 },
-                None => None,
+                Destination::Team(id) => {
+                    if repo::org::get(c, UnitKind::Team, id)?.is_none() {
+                        col.push(FieldError::new("to_team_id", "not_found", "no such team"));
+                    }
+                    Some(Some(id.clone()))
+                }
+                Destination::Pool => None,
             };
             col.finish()?;
             let upd = Scoped::new(&auth, Action::Update);
@@ -84,8 +96,8 @@ pub async fn transfer(
                 }
                 col.finish()?;
             }
-            let team = target.as_ref().and_then(|u| u.row.team_id.clone());
-            let facts = owners::facts_with_owner(c, &found, t.to_owner_id.as_deref(), team.as_deref())?;
+            let team = team.as_ref().map(Option::as_deref);
+            let facts = owners::facts_with_owner(c, &found, t.to.owner_id(), team)?;
             let out_of_reach = facts
                 .iter()
                 .filter(|f| !access::may(&auth.subject, Resource::Customer, Action::Update, f))
@@ -103,14 +115,17 @@ pub async fn transfer(
             let mut moved = 0;
             if !preview {
                 let now = db::now();
-                let keep_team = t.to_owner_id.is_none();
+                let to_team = match &t.to {
+                    Destination::Team(id) => Some(id.as_str()),
+                    _ => None,
+                };
                 for r in &found {
                     let done = owners::set_owner(
                         c,
                         &r.row.id,
                         Some(&t.from_owner_id),
-                        t.to_owner_id.as_deref(),
-                        (!keep_team).then_some(team.as_deref()),
+                        t.to.owner_id(),
+                        team,
                         auth.user_id(),
                         now,
                     )?;
@@ -118,8 +133,9 @@ pub async fn transfer(
                         let change = OwnerChange {
                             kind: OwnerChangeKind::Transfer,
                             from: Some(&t.from_owner_id),
-                            to: t.to_owner_id.as_deref(),
+                            to: t.to.owner_id(),
                             reason: Some(&t.reason),
+                            team: to_team.map(|id| (r.row.team_id.as_deref(), id)),
                         };
                         owners::record(c, &r.row.id, &change, changed_by(&auth), now)?;
                         moved += 1;

@@ -91,6 +91,21 @@ pub struct CustomerOut {
     pub deleted_at: Option<DateTime<Utc>>,
     /// Also sent as the ETag; send it back in If-Match to update.
     pub version: i64,
+    /// What you may do with this customer now, by the same checks the writes
+    /// make: in every answer about one customer (create, GET, PATCH,
+    /// restore, claim, release, merge); lists and exports leave it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Allowed>,
+}
+
+/// What the caller may do with one customer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"update": true, "delete": false}))]
+pub struct Allowed {
+    /// Edit it: its fields, stage, owner and contacts.
+    pub update: bool,
+    /// Put it in the trash, or retire it by merging it into another.
+    pub delete: bool,
 }
 
 impl From<CustomerRecord> for CustomerOut {
@@ -119,6 +134,7 @@ impl From<CustomerRecord> for CustomerOut {
             updated_at: super::time(r.updated_at),
             deleted_at: r.deleted_at.map(super::time),
             version: r.version,
+            allowed: None,
         }
     }
 }

@@ -89,11 +89,21 @@ pub struct OwnerChangeOut {
     pub from: Option<UserRef>,
     /// The owner after; null: the pool.
     pub to: Option<UserRef>,
+    /// The team whose pool the customer went to (a transfer to a team).
+    pub to_team: Option<TeamRef>,
     pub reason: Option<String>,
     pub changed_by: Option<UserRef>,
     /// Set when the change came through an API key.
     pub api_key_id: Option<String>,
     pub changed_at: DateTime<Utc>,
+}
+
+/// A team, named.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamRef {
+    pub id: String,
+    #[schema(example = "华东一组")]
+    pub name: String,
 }
 
 /// A customer's owner changes, newest first.
@@ -113,8 +123,12 @@ pub struct TransferBody {
     /// them that you may edit.
     #[schema(max_items = 10000)]
     pub customer_ids: Option<Vec<String>>,
-    /// The new owner; `null` or left out: the company pool.
+    /// The new owner; `null` or left out (and no `to_team_id`): the company pool.
     pub to_owner_id: Option<String>,
+    /// Instead of a new owner, the pool of this team (部门公海): the
+    /// customers lose their owner and join the team, whose members may claim
+    /// them and whose managers may assign them.
+    pub to_team_id: Option<String>,
     /// Why: required, at most 500 characters; recorded on every customer.
     #[schema(max_length = 500)]
     pub reason: Option<String>,

@@ -16,6 +16,8 @@ pub struct OwnerChange<'a> {
     pub from: Option<&'a str>,
     pub to: Option<&'a str>,
     pub reason: Option<&'a str>,
+    /// Set when the customers went to a team's pool: the team before and after.
+    pub team: Option<(Option<&'a str>, &'a str)>,
 }
 
 /// Records `ch` for `customer_id`; part of the transaction that makes it.
@@ -28,11 +30,18 @@ pub fn record(
 ) -> QueryResult<()> {
     // an owner set by an edit is in that edit's audit entry already
     if ch.kind != OwnerChangeKind::Assign {
-        let changes = [kehu_domain::audit::FieldChange {
+        let mut changes = vec![kehu_domain::audit::FieldChange {
             field: "owner_id".into(),
             old: ch.from.map(str::to_owned),
             new: ch.to.map(str::to_owned),
         }];
+        if let Some((old, new)) = ch.team.filter(|(old, new)| *old != Some(*new)) {
+            changes.push(kehu_domain::audit::FieldChange {
+                field: "team_id".into(),
+                old: old.map(str::to_owned),
+                new: Some(new.to_owned()),
+            });
+        }
         crate::repo::audit::record(
             c,
             crate::repo::audit::Entity::Customer,
@@ -52,6 +61,7 @@ pub fn record(
             coc::from_owner_id.eq(ch.from),
             coc::to_owner_id.eq(ch.to),
             coc::reason.eq(ch.reason),
+            coc::to_team_id.eq(ch.team.map(|(_, t)| t)),
             coc::changed_by.eq(by.user_id),
             coc::api_key_id.eq(by.api_key_id),
             coc::changed_at.eq(now),
@@ -172,6 +182,7 @@ pub struct OwnerChangeRow {
     pub changed_by: Option<String>,
     pub api_key_id: Option<String>,
     pub changed_at: NaiveDateTime,
+    pub to_team_id: Option<String>,
 }
 
 /// The query of [`list`].
@@ -201,6 +212,7 @@ pub fn list(
             coc::changed_by,
             coc::api_key_id,
             coc::changed_at,
+            coc::to_team_id,
         ))
         .load(c)?;
     let ids: Vec<&String> = rows
@@ -212,8 +224,17 @@ pub fn list(
         .filter(users::id.eq_any(ids))
         .select((users::id, users::display_name))
         .load::<(String, String)>(c)?
-        .into_iter()
-        .collect();
+        .into_iter();
+    let teams: Vec<&String> = rows.iter().filter_map(|r| r.to_team_id.as_ref()).collect();
+    let team_names = crate::db::schema::org_units::table
+        .filter(crate::db::schema::org_units::id.eq_any(teams))
+        .select((
+            crate::db::schema::org_units::id,
+            crate::db::schema::org_units::name,
+        ))
+        .load::<(String, String)>(c)?;
+    // ids are unique across users and teams, so one map names both
+    let names = names.chain(team_names).collect();
     Ok((rows, names))
 }
 
@@ -277,6 +298,7 @@ pub fn recycle(
                         from: owner.as_deref(),
                         to: None,
                         reason: None,
+                        team: None,
                     };
                     record(c, &id, &change, ChangedBy::default(), now)?;
                 }
@@ -321,13 +343,14 @@ pub fn transferable(
     super::records(c, rows)
 }
 
-/// The access facts each of `records` would have with `owner` (of `owner_team`)
-/// as its owner, in two queries however many there are.
+/// The access facts each of `records` would have with `owner` as its owner
+/// and `team` as its team (`None`: each keeps its own), in two queries
+/// however many there are.
 pub fn facts_with_owner(
     c: &mut DbConnection,
     records: &[super::CustomerRecord],
     owner: Option<&str>,
-    owner_team: Option<&str>,
+    team: Option<Option<&str>>,
 ) -> QueryResult<Vec<kehu_domain::access::RecordFacts>> {
     use crate::db::schema::customer_collaborators as cc;
     let ids: Vec<&String> = records.iter().map(|r| &r.row.id).collect();
@@ -339,7 +362,11 @@ pub fn facts_with_owner(
         .iter()
         .map(|r| kehu_domain::access::RecordFacts {
             owner_id: owner.map(str::to_owned),
-            owner_team_id: owner.and(owner_team).map(str::to_owned),
+            owner_team_id: owner.and(team.flatten()).map(str::to_owned),
+            team_id: match team {
+                Some(t) => t.map(str::to_owned),
+                None => r.row.team_id.clone(),
+            },
             collaborator_ids: collaborators
                 .iter()
                 .filter(|(cid, _)| *cid == r.row.id)

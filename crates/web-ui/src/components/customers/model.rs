@@ -24,6 +24,9 @@ pub struct Customer {
     pub region_id: Option<String>,
     #[serde(default)]
     pub owner_id: Option<String>,
+    /// Without an owner: whose pool it is in.
+    #[serde(default)]
+    pub team_id: Option<String>,
     #[serde(default)]
     pub product_line_ids: Vec<String>,
     #[serde(default)]
@@ -38,6 +41,16 @@ pub struct Customer {
     pub notes: Option<String>,
     #[serde(default)]
     pub updated_at: String,
+    /// What the signed-in user may do with it, as the API says (single
+    /// customers only; lists leave it out).
+    #[serde(default)]
+    pub allowed: Allowed,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub struct Allowed {
+    pub update: bool,
+    pub delete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -97,6 +110,8 @@ pub struct Lookups {
     pub regions: Vec<(Unit, usize)>,
     pub product_lines: Vec<Unit>,
     pub users: Vec<User>,
+    pub teams: Vec<Unit>,
+    pub partners: Vec<Unit>,
 }
 
 impl Lookups {
@@ -119,6 +134,22 @@ impl Lookups {
     pub fn product_line(&self, id: &str) -> Option<String> {
         Self::name(
             self.product_lines
+                .iter()
+                .map(|u| (u.id.as_str(), u.name.as_str())),
+            id,
+        )
+    }
+
+    pub fn team(&self, id: &str) -> Option<String> {
+        Self::name(
+            self.teams.iter().map(|u| (u.id.as_str(), u.name.as_str())),
+            id,
+        )
+    }
+
+    pub fn partner(&self, id: &str) -> Option<String> {
+        Self::name(
+            self.partners
                 .iter()
                 .map(|u| (u.id.as_str(), u.name.as_str())),
             id,
@@ -196,10 +227,22 @@ pub async fn lookups(session: Session) -> Result<Arc<Lookups>, ApiError> {
         }
     }
     let product_lines = lines.data;
+    // those who may not read the organisation see ids instead of names
+    let units = |path: &'static str| async move {
+        match session.get_json::<List<Unit>>(path).await {
+            Ok(l) => Ok(l.data),
+            Err(e) if e.status() == Some(403) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    };
+    let teams = units("/teams").await?;
+    let partners = units("/partners").await?;
     let l = Arc::new(Lookups {
         regions: tree(regions.data),
         product_lines,
         users,
+        teams,
+        partners,
     });
     CACHE.with(|c| *c.borrow_mut() = Some(l.clone()));
     Ok(l)
@@ -229,6 +272,8 @@ pub fn shown(i18n: crate::i18n::I18n, names: &Lookups, field: &str, v: &Option<S
     match field {
         "owner_id" => names.user(v).unwrap_or_else(|| v.clone()),
         "region_id" => names.region(v).unwrap_or_else(|| v.clone()),
+        "team_id" => names.team(v).unwrap_or_else(|| v.clone()),
+        "partner_id" => names.partner(v).unwrap_or_else(|| v.clone()),
         "product_line_ids" => v
             .split(", ")
             .map(|p| names.product_line(p).unwrap_or_else(|| p.to_owned()))

@@ -1,12 +1,13 @@
 //! Handing a rep's customers over in one step (a rep leaves or changes
-//! territory): choose from whom and to whom, see what would move, confirm.
+//! territory): choose from whom and to whom (a colleague, a team's pool or
+//! the company pool), see what would move, confirm.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use super::{List, User};
+use super::{List, Unit, User, indented, tree};
 use crate::api::{ApiError, Call};
 use crate::components::ProblemAlert;
 use crate::components::admin::{AdminFrame, LoadFailed, Loading, fetch};
@@ -18,6 +19,7 @@ use crate::session::Session;
 struct Request {
     from_owner_id: String,
     to_owner_id: Option<String>,
+    to_team_id: Option<String>,
     reason: String,
     preview: bool,
 }
@@ -36,8 +38,9 @@ struct Outcome {
     preview: bool,
 }
 
-/// `to` as the form holds it: a user id, or "pool".
+/// `to` as the form holds it: a user id, "pool", or a team's id after [`TEAM`].
 const POOL: &str = "pool";
+const TEAM: &str = "team:";
 
 #[component]
 pub fn TransferPage() -> impl IntoView {
@@ -45,10 +48,12 @@ pub fn TransferPage() -> impl IntoView {
     let session = Session::get();
     let reload = RwSignal::new(0u32);
     let users = fetch(reload, move || async move {
-        session
+        let users = session
             .get_json::<List<User>>("/users?limit=200")
-            .await
-            .map(|l| l.data)
+            .await?
+            .data;
+        let teams = session.get_json::<List<Unit>>("/teams").await?.data;
+        Ok((users, teams))
     });
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(POOL.to_owned());
@@ -67,9 +72,11 @@ pub fn TransferPage() -> impl IntoView {
             return;
         }
         let to_v = to.get_untracked();
+        let to_team_id = to_v.strip_prefix(TEAM).map(str::to_owned);
         let body = Request {
             from_owner_id: from.get_untracked(),
-            to_owner_id: (to_v != POOL).then_some(to_v),
+            to_owner_id: (to_v != POOL && to_team_id.is_none()).then_some(to_v),
+            to_team_id,
             reason: reason.get_untracked().trim().to_owned(),
             preview,
         };
@@ -94,19 +101,19 @@ pub fn TransferPage() -> impl IntoView {
         ev.prevent_default();
         send(true);
     };
-    let options = move |list: &[User], with_pool: bool| {
-        let mut out: Vec<_> = list
-            .iter()
-            .filter(|u| u.is_active || !with_pool)
+    let options = move |list: &[User], active_only: bool| {
+        list.iter()
+            .filter(|u| u.is_active || !active_only)
             .map(|u| view! { <option value=u.id.clone()>{format!("{} <{}>", u.display_name, u.email)}</option> })
-            .collect();
-        if with_pool {
-            out.insert(
-                0,
-                view! { <option value=POOL.to_owned()>{i18n.t("customers-owner-pool")}</option> },
-            );
-        }
-        out
+            .collect_view()
+    };
+    let team_options = move |teams: &[Unit]| {
+        tree(teams)
+            .into_iter()
+            .map(|(t, depth)| {
+                view! { <option value=format!("{TEAM}{}", t.id)>{indented(&t.name, depth)}</option> }
+            })
+            .collect_view()
     };
     let result = move || {
         outcome.get().map(|o| {
@@ -135,7 +142,7 @@ pub fn TransferPage() -> impl IntoView {
             }
         })
     };
-    let form = move |list: Vec<User>| {
+    let form = move |(list, teams): (Vec<User>, Vec<Unit>)| {
         if from.get_untracked().is_empty()
             && let Some(u) = list.first()
         {
@@ -157,7 +164,9 @@ pub fn TransferPage() -> impl IntoView {
                     <span class="field__label">{i18n.t("transfer-to")}</span>
                     <select class="field__input" data-testid="transfer-to" prop:value=move || to.get()
                         on:change=move |ev| to.set(event_target_value(&ev))>
-                        {options(&list, true)}
+                        <option value=POOL.to_owned()>{i18n.t("customers-owner-pool")}</option>
+                        <optgroup label=i18n.t("transfer-to-team")>{team_options(&teams)}</optgroup>
+                        <optgroup label=i18n.t("transfer-to-user")>{options(&list, true)}</optgroup>
                     </select>
                 </label>
                 <label class="field">

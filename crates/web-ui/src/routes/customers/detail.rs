@@ -128,9 +128,11 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
     let id = record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone()).unwrap_or_default());
     let stage = field(|c| c.lifecycle_stage.clone());
     let delete_error = RwSignal::new(None::<ApiError>);
-    let may_delete = session
-        .me_untracked()
-        .is_some_and(|m| m.can("customer", "delete"));
+    let allowed = move || record.with(|r| r.as_ref().map(|v| v.data.allowed).unwrap_or_default());
+    let may_delete = move || allowed().delete;
+    // merging keeps this one and retires another, which needs the right to delete that
+    let may_merge =
+        move || allowed().update && session.me().is_some_and(|m| m.can("customer", "delete"));
     let merge_id = id.clone();
     let merged = move || {
         router.param("merged").and_then(|m| match m.as_str() {
@@ -140,9 +142,9 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
             _ => None,
         })
     };
-    let cid = id.clone();
+    let cid = StoredValue::new(id.clone());
     let delete = move |_| {
-        let (id, name) = (cid.clone(), field(|c| c.name.clone())());
+        let (id, name) = (cid.get_value(), field(|c| c.name.clone())());
         spawn_local(async move {
             match session
                 .send(&Call::delete(format!("/customers/{id}")))
@@ -157,9 +159,20 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
         });
     };
     let owner = move || {
-        record.with(|r| match r.as_ref().and_then(|v| v.data.owner_id.clone()) {
-            None => i18n.t("customers-owner-pool"),
-            Some(o) => names.with(|l| l.user(&o)).unwrap_or_else(|| "—".into()),
+        record.with(|r| {
+            let c = r.as_ref().map(|v| &v.data);
+            match (
+                c.and_then(|c| c.owner_id.clone()),
+                c.and_then(|c| c.team_id.clone()),
+            ) {
+                (Some(o), _) => names.with(|l| l.user(&o)).unwrap_or_else(|| "—".into()),
+                // a team's pool, when the team's name is known to this user
+                (None, Some(t)) => names
+                    .with(|l| l.team(&t))
+                    .map(|team| i18n.t_args("pool-team-pool", &[("team", team.into())]))
+                    .unwrap_or_else(|| i18n.t("customers-owner-pool")),
+                (None, None) => i18n.t("customers-owner-pool"),
+            }
         })
     };
     let region = move || {
@@ -208,13 +221,13 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                 </dl>
                 <div class="cust-hero__actions">
                     <PoolActions record=record />
-                    {may_delete.then(|| view! {
+                    {move || may_merge().then(|| view! {
                         <a class="button" data-testid="customer-merge"
                             href=format!("/merge?into={}", crate::api::encode(&merge_id))>
                             {t("merge-action")}
                         </a>
                     })}
-                    {may_delete.then(|| view! {
+                    {move || may_delete().then(|| view! {
                         <button type="button" class="button button--danger" data-testid="customer-delete" on:click=delete>
                             {t("action-delete")}
                         </button>

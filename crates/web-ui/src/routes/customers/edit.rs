@@ -106,12 +106,7 @@ pub fn SectionCard(
     let sections = [section];
     // the section's values when editing began: only what the user changed is sent
     let original = StoredValue::new(Body::default());
-    let may_edit = move || {
-        let owner = record.with(|r| r.as_ref().and_then(|v| v.data.owner_id.clone()));
-        session
-            .me()
-            .is_some_and(|m| m.may_edit_customer(owner.as_deref()))
-    };
+    let may_edit = move || record.with(|r| r.as_ref().is_some_and(|v| v.data.allowed.update));
     let dup_reason = RwSignal::new(String::new());
     let id = move || {
         record.with_untracked(|r| r.as_ref().map(|v| v.data.id.clone()).unwrap_or_default())

@@ -126,11 +126,18 @@ struct Person {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Team {
+    name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Change {
     id: String,
     kind: String,
     from: Option<Person>,
     to: Option<Person>,
+    #[serde(default)]
+    to_team: Option<Team>,
     reason: Option<String>,
     changed_by: Option<Person>,
     changed_at: String,
@@ -158,9 +165,13 @@ pub fn OwnerHistory(record: Record) -> impl IntoView {
                 .into_iter()
                 .map(|c| {
                     let who = c.changed_by.map(|p| p.display_name).unwrap_or_default();
+                    let to = match c.to_team {
+                        Some(t) if c.to.is_none() => i18n.t_args("pool-team-pool", &[("team", t.name.into())]),
+                        _ => name(c.to),
+                    };
                     view! {
                         <li class="cust-stage" data-testid="owner-change" data-id=c.id>
-                            <p class="cust-stage__move">{format!("{}: {} → {}", i18n.t(&format!("pool-change-{}", c.kind)), name(c.from), name(c.to))}</p>
+                            <p class="cust-stage__move">{format!("{}: {} → {}", i18n.t(&format!("pool-change-{}", c.kind)), name(c.from), to)}</p>
                             <p class="muted">{format!("{who} · {}", local_time(&c.changed_at, lang))}</p>
                             {c.reason.map(|r| view! { <p class="cust-stage__reason">{r}</p> })}
                         </li>
