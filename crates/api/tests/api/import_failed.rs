@@ -57,7 +57,18 @@ async fn the_failed_rows_come_back_with_their_cells_and_reason(app: TestApp) {
     );
     assert!(!r.text.contains("上海华联") && !r.text.contains("已有客户"));
 
-    // in the user's language once they chose one
+    // no language chosen: the browser's
+    let r = admin
+        .send(
+            Method::GET,
+            &format!("/api/v1/imports/{id}/failed"),
+            None,
+            &[("accept-language", "zh-TW,zh;q=0.9,en;q=0.5")],
+        )
+        .await;
+    assert_eq!(lines(&r.text)[0], "公司名称,联系人,手机,列號,失敗原因");
+
+    // the user's own choice, once they made one
     let me = admin
         .send(
             Method::PATCH,
@@ -67,7 +78,14 @@ async fn the_failed_rows_come_back_with_their_cells_and_reason(app: TestApp) {
         )
         .await;
     assert_eq!(me.status, 200, "{}", me.text);
-    let r = admin.get(&format!("/api/v1/imports/{id}/failed")).await;
+    let r = admin
+        .send(
+            Method::GET,
+            &format!("/api/v1/imports/{id}/failed"),
+            None,
+            &[("accept-language", "en")],
+        )
+        .await;
     let l = lines(&r.text);
     assert_eq!(l[0], "公司名称,联系人,手机,行号,失败原因");
     assert_eq!(

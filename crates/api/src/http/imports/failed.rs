@@ -11,7 +11,7 @@ use crate::http::extract::id;
 use crate::repo::imports as store;
 use crate::state::AppState;
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use std::collections::HashMap;
 
 /// The languages of the web UI, whose messages for row errors the file
@@ -24,12 +24,26 @@ enum Lang {
 }
 
 impl Lang {
-    /// The user's chosen language; English when they chose none.
-    fn of(locale: Option<&str>) -> Self {
-        match locale {
-            Some("zh-CN") => Lang::ZhCn,
-            Some("zh-TW") => Lang::ZhTw,
-            _ => Lang::En,
+    /// The user's chosen language; when they chose none, the first language
+    /// their browser asks for (`Accept-Language`); else English.
+    fn of(locale: Option<&str>, accept_language: Option<&str>) -> Self {
+        let tag = locale
+            .or_else(|| {
+                accept_language
+                    .and_then(|h| h.split(',').next())
+                    .map(|t| t.split(';').next().unwrap_or_default().trim())
+            })
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if ["zh-tw", "zh-hk", "zh-mo", "zh-hant"]
+            .iter()
+            .any(|p| tag.starts_with(p))
+        {
+            Lang::ZhTw
+        } else if tag.starts_with("zh") {
+            Lang::ZhCn
+        } else {
+            Lang::En
         }
     }
 
@@ -72,7 +86,8 @@ fn reason(lang: Lang, code: Option<&str>, column: Option<&str>, message: Option<
 /// the header of the uploaded file, each failed row's cells as they were in
 /// the file, and two more columns, the line number and the reason. The
 /// reason and those two headers are in the caller's language (their
-/// `locale`; English when they chose none). Fix the rows and upload the
+/// `locale`; when they chose none, the first of `Accept-Language`; else
+/// English). Fix the rows and upload the
 /// file again: the two extra columns are left unmapped. Cells that a
 /// spreadsheet would run as a formula are prefixed with `'`, as in exports.
 #[utoipa::path(get, path = "/api/v1/imports/{id}/failed", tag = "imports", params(("id" = String, Path)),
@@ -84,17 +99,20 @@ fn reason(lang: Lang, code: Option<&str>, column: Option<&str>, message: Option<
 pub async fn failed_rows(
     state: web::Data<AppState>,
     auth: Auth,
+    req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let iid = id(&path)?;
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let user = auth.user_id().to_owned();
     let body = db::run(&state.pool, move |c| {
         let imp = own(store::get(c, &iid, &user)?)?;
-        let lang = Lang::of(
-            crate::repo::users::get(c, &user)?
-                .and_then(|u| u.row.locale)
-                .as_deref(),
-        );
+        let locale = crate::repo::users::get(c, &user)?.and_then(|u| u.row.locale);
+        let lang = Lang::of(locale.as_deref(), accept.as_deref());
         let failed = store::rows_page(c, &iid, Some("failed"), -1, i64::MAX)?;
         let table = table_of(&imp);
         drop(imp);
@@ -145,6 +163,16 @@ pub async fn failed_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_users_choice_comes_before_the_browsers() {
+        assert_eq!(Lang::of(Some("zh-TW"), Some("en-US,en")), Lang::ZhTw);
+        assert_eq!(Lang::of(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::ZhCn);
+        assert_eq!(Lang::of(None, Some("zh-Hant-TW;q=1")), Lang::ZhTw);
+        assert_eq!(Lang::of(Some("en"), Some("zh-CN")), Lang::En);
+        assert_eq!(Lang::of(None, Some("fr")), Lang::En);
+        assert_eq!(Lang::of(None, None), Lang::En);
+    }
 
     #[test]
     fn every_language_has_the_two_headers() {
