@@ -527,7 +527,7 @@ pub fn ImportPage() -> impl IntoView {
                 {done.then(|| view! {
                     <ul class="import-rows" data-testid="import-report">{move || row_lines(i18n, &report.get())}</ul>
                     {any_failed.then(|| view! {
-                        <button type="button" class="button" data-testid="import-failed-download"
+                        <button type="button" class="button import-failed-download" data-testid="import-failed-download"
                             on:click=on_failed_download>{i18n.t("import-failed-download")}</button>
                     })}
                     <ConfirmButton label=i18n.t("import-undo") question=i18n.t("import-undo-question")
