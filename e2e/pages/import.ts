@@ -15,6 +15,7 @@ export class ImportPage {
   readonly undo: Locator;
   readonly undoConfirm: Locator;
   readonly undone: Locator;
+  readonly failedDownload: Locator;
 
   constructor(readonly page: Page) {
     this.file = page.getByTestId('import-file');
@@ -30,6 +31,7 @@ export class ImportPage {
     this.undo = page.getByTestId('import-undo');
     this.undoConfirm = page.getByTestId('import-undo-confirm');
     this.undone = page.getByTestId('import-undone');
+    this.failedDownload = page.getByTestId('import-failed-download');
   }
 
   /** The field chosen for the file's column `n` (0-based). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '../fixtures';
+import { attachShot } from '../pages/admin';
 import { REP, apiToken, createCustomerViaApi, signIn, uniqueName } from '../pages/customers';
 
 // Exporting the list as it is filtered, as a CSV file Excel opens in Chinese.
@@ -12,10 +13,8 @@ test('the filtered customer list downloads as CSV with what the rep sees', async
 
   await signIn(page, REP, `/customers?q=${encodeURIComponent(name)}`);
   await expect(page.getByTestId('customer-row').first()).toContainText(name);
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId('export-customers').click(),
-  ]);
+  await page.getByTestId('export-customers').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   expect(download.suggestedFilename()).toBe('kehu-customers.csv');
   const path = testInfo.outputPath('customers.csv');
   await download.saveAs(path);
@@ -28,4 +27,28 @@ test('the filtered customer list downloads as CSV with what the rep sees', async
   expect(lines[1]).toContain(name);
   expect(lines[1]).toContain('零售');
   await testInfo.attach('customers.csv', { path, contentType: 'text/csv' });
+});
+
+test('the list downloads as an Excel workbook, also on a phone', async ({ page, request }, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  const token = await apiToken(request, REP);
+  const name = uniqueName('导出表格客户', testInfo);
+  await createCustomerViaApi(request, token, { name, industry: '制造' });
+
+  await signIn(page, REP, `/customers?q=${encodeURIComponent(name)}`);
+  await expect(page.getByTestId('customer-row').first()).toContainText(name);
+  await page.getByTestId('export-customers').click();
+  await expect(page.getByTestId('export-xlsx')).toBeVisible();
+  await expect(page.getByTestId('export-xlsx')).toContainText('Excel');
+  await attachShot(page, testInfo, 'export-menu-phone');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+  expect(download.suggestedFilename()).toBe('kehu-customers.xlsx');
+  const path = testInfo.outputPath('customers.xlsx');
+  await download.saveAs(path);
+  const bytes = readFileSync(path);
+  // a zip file (an .xlsx is one) holding a worksheet, not an error page
+  expect(bytes.subarray(0, 4).toString('hex')).toBe('504b0304');
+  expect(bytes.length).toBeGreaterThan(2000);
+  expect(bytes.includes(Buffer.from('xl/worksheets/sheet1.xml'))).toBe(true);
+  await expect(page.getByTestId('export-error')).toHaveCount(0);
 });

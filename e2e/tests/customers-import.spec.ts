@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '../fixtures';
 import { attachShot } from '../pages/admin';
 import { REP, signIn, uniqueMobile, uniqueName } from '../pages/customers';
@@ -34,8 +35,18 @@ test('a rep imports a sheet, sees why a row failed and undoes the import', async
   await screen.run.click();
   await expect(screen.progress).toBeVisible();
   await expect(screen.counts).toContainText('新建 2');
-  await expect(screen.report).toContainText('不是有效的电话号码');
+  // the reason in the user's language, after the column at fault; not the API's English
+  await expect(screen.report).toContainText('手机: 不是有效的电话号码');
+  await expect(screen.report).not.toContainText('must be');
   await attachShot(page, testInfo, 'import-report');
+
+  // the failed rows come back as a file to fix: the original cells, the line and the reason
+  const [download] = await Promise.all([page.waitForEvent('download'), screen.failedDownload.click()]);
+  expect(download.suggestedFilename()).toBe('kehu-import-failed-rows.csv');
+  const path = testInfo.outputPath('failed.csv');
+  await download.saveAs(path);
+  const lines = readFileSync(path, 'utf8').replace(/^\ufeff/, '').split('\r\n').filter((l) => l);
+  expect(lines).toEqual(['公司名称,联系人,手机,行号,失败原因', '坏行公司,李四,12,3,手机: 不是有效的电话号码']);
 
   await screen.undo.click();
   await screen.undoConfirm.click();

@@ -94,6 +94,7 @@ use utoipa::{Modify, OpenApi};
         http::imports::run,
         http::imports::rows,
         http::imports::undo,
+        http::imports::failed_rows,
         http::imports::list_templates,
         http::imports::create_template,
         http::imports::delete_template,
@@ -229,6 +230,7 @@ impl Modify for Conventions {
             )),
         );
         file_bodies(api);
+        workbook_responses(api);
         for item in api.paths.paths.values_mut() {
             for (op, body) in [
                 (&mut item.get, false),
@@ -279,6 +281,29 @@ fn file_bodies(api: &mut utoipa::openapi::OpenApi) {
         ] {
             body.content.insert(media.into(), plain.clone());
         }
+    }
+}
+
+/// An Excel workbook sent as a download is a binary string, which utoipa
+/// cannot state (it reads `Vec<u8>` as an array of integers): set here.
+fn workbook_responses(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat};
+    let Some(RefOr::T(ok)) = api
+        .paths
+        .paths
+        .get_mut("/api/v1/customers/export")
+        .and_then(|item| item.get.as_mut())
+        .and_then(|op| op.responses.responses.get_mut("200"))
+    else {
+        return;
+    };
+    if let Some(RefOr::T(c)) = ok.content.get_mut(crate::http::customers::XLSX_TYPE) {
+        c.schema = Some(RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                .build(),
+        )));
     }
 }
 

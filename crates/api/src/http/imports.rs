@@ -2,9 +2,11 @@
 //! read the report, undo. An import is its uploader's: anyone else gets 404.
 
 mod engine;
+mod failed;
 mod templates;
 mod undo;
 mod xlsx;
+pub use failed::*;
 pub use templates::*;
 
 use super::cursor;
@@ -618,6 +620,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/imports/{id}/rows")
             .default_service(crate::http::allow("GET"))
             .route(web::get().to(rows)),
+    )
+    .service(
+        web::resource("/imports/{id}/failed")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(failed_rows)),
     )
     .service(
         web::resource("/imports/{id}/undo")

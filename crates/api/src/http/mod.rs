@@ -16,6 +16,7 @@ pub mod org_audit;
 pub mod roles;
 pub mod users;
 pub mod wire;
+pub mod xlsx;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};

@@ -355,6 +355,22 @@ impl Client {
         self.send(Method::GET, path, None, &[]).await
     }
 
+    /// GET a file: its status, headers and bytes as sent.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.expect("request");
+        let (status, headers) = (r.status(), r.headers().clone());
+        let bytes = r.bytes().await.expect("body").to_vec();
+        assert!(
+            !status.is_server_error(),
+            "server error {status} for {path}"
+        );
+        (status, headers, bytes)
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Resp {
         self.send(Method::POST, path, Some(body), &[]).await
     }

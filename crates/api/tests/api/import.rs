@@ -24,7 +24,7 @@ async fn upload(
     .await
 }
 
-async fn uploaded(c: &Client, content_type: &str, body: Vec<u8>) -> Value {
+pub(crate) async fn uploaded(c: &Client, content_type: &str, body: Vec<u8>) -> Value {
     let r = upload(c, content_type, body, "").await;
     assert_eq!(r.status, 201, "{}", r.text);
     r.body
@@ -46,7 +46,7 @@ async fn finished(c: &Client, id: &str) -> Value {
     panic!("import {id} did not finish");
 }
 
-async fn run(c: &Client, id: &str) -> Value {
+pub(crate) async fn run(c: &Client, id: &str) -> Value {
     let r = c
         .post(&format!("/api/v1/imports/{id}/run"), json!({}))
         .await;

@@ -20,6 +20,7 @@ mod errors;
 mod export;
 mod idempotency;
 mod import;
+mod import_failed;
 mod lifecycle;
 mod merge;
 mod openapi;

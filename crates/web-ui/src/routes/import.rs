@@ -72,6 +72,8 @@ struct RowOut {
     line: i64,
     outcome: String,
     code: Option<String>,
+    /// The file's column at fault, if one is.
+    column: Option<String>,
     message: Option<String>,
 }
 
@@ -139,21 +141,31 @@ fn counts_text(i18n: I18n, c: &Counts) -> String {
     )
 }
 
+/// Why a row was skipped or failed, in the user's language: the reason for
+/// its code, after the column at fault; the API's own (English) words only
+/// for a code this screen does not know.
+fn reason(i18n: I18n, r: &RowOut) -> String {
+    match r
+        .code
+        .as_deref()
+        .and_then(|c| i18n.try_t(&format!("import-why-{c}")))
+    {
+        Some(why) => match &r.column {
+            Some(col) => format!("{col}: {why}"),
+            None => why,
+        },
+        None => r.message.clone().unwrap_or_default(),
+    }
+}
+
 fn row_lines(i18n: I18n, rows: &[RowOut]) -> impl IntoView + use<> {
     rows.iter()
         .map(|r| {
-            let why = r
-                .code
-                .as_deref()
-                .and_then(|c| i18n.try_t(&format!("import-why-{c}")))
-                .or_else(|| r.message.clone())
-                .unwrap_or_default();
-            let detail = r.message.clone().unwrap_or_default();
+            let why = reason(i18n, r);
             view! {
                 <li data-testid="import-row">
                     <strong>{format!("{} · {}", i18n.t_args("import-line", &[("line", r.line.into())]), i18n.t(&format!("import-{}", r.outcome)))}</strong>
-                    <span>{format!(" {why}")}</span>
-                    <span class="muted">{format!(" ({detail})")}</span>
+                    <span data-testid="import-row-reason">{format!(" {why}")}</span>
                 </li>
             }
         })
@@ -385,6 +397,25 @@ pub fn ImportPage() -> impl IntoView {
         });
     });
 
+    let on_failed_download = move |_| {
+        let Some(id) = imp.with_untracked(|i| i.as_ref().map(|i| i.id.clone())) else {
+            return;
+        };
+        spawn_local(async move {
+            match session
+                .text(&Call::get(format!("/imports/{id}/failed")))
+                .await
+            {
+                Ok((_, csv)) => {
+                    crate::components::download::save_file(&csv, "kehu-import-failed-rows.csv")
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e));
+                }
+            }
+        });
+    };
+
     let mapping_table = move || {
         let Some(i) = imp.get() else {
             return ().into_any();
@@ -486,6 +517,7 @@ pub fn ImportPage() -> impl IntoView {
             return None;
         }
         let done = matches!(i.status.as_str(), "done" | "failed");
+        let any_failed = i.counts.failed > 0;
         Some(view! {
             <section class="card import-step" data-testid="import-progress-card">
                 <h2>{i18n.t(&format!("import-status-{}", i.status))}</h2>
@@ -494,6 +526,10 @@ pub fn ImportPage() -> impl IntoView {
                 <p data-testid="import-counts">{counts_text(i18n, &i.counts)}</p>
                 {done.then(|| view! {
                     <ul class="import-rows" data-testid="import-report">{move || row_lines(i18n, &report.get())}</ul>
+                    {any_failed.then(|| view! {
+                        <button type="button" class="button import-failed-download" data-testid="import-failed-download"
+                            on:click=on_failed_download>{i18n.t("import-failed-download")}</button>
+                    })}
                     <ConfirmButton label=i18n.t("import-undo") question=i18n.t("import-undo-question")
                         testid="import-undo".to_owned() on_confirm=on_undo danger=true />
                 })}

@@ -1,5 +1,6 @@
-//! Exporting what the caller may see as CSV, streamed: customers, or their
-//! contacts; for marketing, without the contacts who refused the channel.
+//! Exporting what the caller may see as CSV, streamed, or as an Excel
+//! workbook: customers, or their contacts; for marketing, without the
+//! contacts who refused the channel.
 
 use super::Scoped;
 use super::list::{RawFilter, parse_filter, resolve_region};
@@ -7,13 +8,14 @@ use crate::auth::Auth;
 use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::http::csv;
+use crate::http::xlsx::{Cell, Sheet};
 use crate::repo::contacts;
-use crate::repo::customers::{self as store, After, CursorValue, Sort, SortKey};
+use crate::repo::customers::{self as store, After, CursorValue, CustomerFilter, Sort, SortKey};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
-use kehu_domain::access::Action;
+use kehu_domain::access::{Action, Predicate};
 use kehu_domain::contact::{Channel, may_contact};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -26,6 +28,9 @@ const BATCH: i64 = 500;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// `csv` (default) or `xlsx` (an Excel workbook).
+    #[param(pattern = "^(csv|xlsx)?$")]
+    pub format: Option<String>,
     /// `customers` (default) or `contacts` (one line per contact, with its customer).
     #[param(pattern = "^(customers|contacts)?$")]
     pub what: Option<String>,
@@ -137,24 +142,32 @@ impl Names {
     }
 }
 
-fn customer_line(r: &store::CustomerRecord, n: &Names) -> String {
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_owned())
+}
+
+fn opt(s: &Option<String>) -> Cell {
+    Cell::Text(s.clone().unwrap_or_default())
+}
+
+fn customer_cells(r: &store::CustomerRecord, n: &Names) -> Vec<Cell> {
     let c = &r.row;
-    csv::row(&[
-        c.id.clone(),
-        c.name.clone(),
-        c.kind.clone(),
-        c.lifecycle_stage.clone(),
-        c.industry.clone().unwrap_or_default(),
-        c.source.clone().unwrap_or_default(),
-        n.region(&c.region_id),
-        n.user(&c.owner_id),
-        list_of(&c.phones),
-        list_of(&c.emails),
-        list_of(&c.tags),
-        c.address.clone().unwrap_or_default(),
-        db::to_utc(c.created_at).to_rfc3339(),
-        db::to_utc(c.updated_at).to_rfc3339(),
-    ])
+    vec![
+        text(&c.id),
+        text(&c.name),
+        text(&c.kind),
+        text(&c.lifecycle_stage),
+        opt(&c.industry),
+        opt(&c.source),
+        Cell::Text(n.region(&c.region_id)),
+        Cell::Text(n.user(&c.owner_id)),
+        Cell::Text(list_of(&c.phones)),
+        Cell::Text(list_of(&c.emails)),
+        Cell::Text(list_of(&c.tags)),
+        opt(&c.address),
+        Cell::Time(db::to_utc(c.created_at)),
+        Cell::Time(db::to_utc(c.updated_at)),
+    ]
 }
 
 const CUSTOMER_HEAD: [&str; 14] = [
@@ -185,15 +198,88 @@ const CONTACT_HEAD: [&str; 9] = [
     "updated_at",
 ];
 
+/// One page of the export: its rows, where the next starts, whether it is the last.
+struct Page {
+    rows: Vec<Vec<Cell>>,
+    next: Option<After>,
+    last: bool,
+}
+
+/// What an export reads with: the caller's scope, the list's filter, names.
+type Shared = std::sync::Arc<(Predicate, CustomerFilter, Names)>;
+
+fn page(
+    c: &mut db::DbConnection,
+    what: What,
+    shared: &Shared,
+    after: Option<&After>,
+) -> Result<Page, ApiError> {
+    let (scope, filter, names) = &**shared;
+    let sort = Sort {
+        key: SortKey::Name,
+        desc: false,
+    };
+    let rows = store::list(c, scope, filter, sort, after, BATCH)?;
+    let next = rows.last().map(|r| After {
+        value: CursorValue::Text(r.row.name.clone()),
+        id: r.row.id.clone(),
+    });
+    let mut out = Vec::new();
+    match what {
+        What::Customers => out.extend(rows.iter().map(|r| customer_cells(r, names))),
+        What::Contacts { skip } => {
+            let ids: Vec<String> = rows.iter().map(|r| r.row.id.clone()).collect();
+            for k in contacts::of_customers(c, &ids)? {
+                let marks = k.marks();
+                if skip.is_some_and(|ch| !may_contact(&marks, ch)) {
+                    continue;
+                }
+                let customer = rows
+                    .iter()
+                    .find(|r| r.row.id == k.customer_id)
+                    .map(|r| r.row.name.clone())
+                    .unwrap_or_default();
+                let refused: Vec<&str> = marks.iter().map(|m| m.channel.as_str()).collect();
+                out.push(vec![
+                    text(&k.customer_id),
+                    Cell::Text(customer),
+                    text(&k.id),
+                    text(&k.name),
+                    opt(&k.title),
+                    Cell::Text(list_of(&k.phones)),
+                    Cell::Text(list_of(&k.emails)),
+                    Cell::Text(refused.join("; ")),
+                    Cell::Time(db::to_utc(k.updated_at)),
+                ]);
+            }
+        }
+    }
+    Ok(Page {
+        last: (rows.len() as i64) < BATCH,
+        rows: out,
+        next,
+    })
+}
+
+fn csv_line(cells: &[Cell]) -> String {
+    csv::row(&cells.iter().map(Cell::text).collect::<Vec<_>>())
+}
+
 /// Export the customers the caller may see (with the list's filters), or
-/// their contacts, as CSV in UTF-8 with a byte-order mark for Excel. The file
-/// is streamed, so it starts at once whatever its size. For a campaign,
-/// `what=contacts&purpose=marketing&channel=email` leaves out everyone who
-/// asked not to be e-mailed.
+/// their contacts. `format=csv` (default): UTF-8 with a byte-order mark for
+/// Excel, streamed, so it starts at once whatever its size. `format=xlsx`:
+/// an Excel workbook with one sheet, text as text (never a formula), times
+/// as date-times in UTC; it is sent once the sheet is complete (at most
+/// 1,048,575 rows, Excel's limit; more is a 422 asking for CSV). For a
+/// campaign, `what=contacts&purpose=marketing&channel=email` leaves out
+/// everyone who asked not to be e-mailed.
 #[utoipa::path(get, path = "/api/v1/customers/export", tag = "customers", params(ExportQuery),
     responses(
-        (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
-        (status = 422, description = "A marketing export without its channel, or options that do not go together", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The file: CSV, or with `format=xlsx` an Excel workbook", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 422, description = "A marketing export without its channel, options that do not go together, or more rows than an Excel sheet holds", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn export(
     state: web::Data<AppState>,
@@ -202,6 +288,17 @@ pub async fn export(
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let what = parse_what(&q)?;
+    let xlsx = match q.format.as_deref().unwrap_or("") {
+        "" | "csv" => false,
+        "xlsx" => true,
+        _ => {
+            return Err(ApiError::bad_field(
+                "format",
+                "invalid_choice",
+                "must be csv or xlsx",
+            ));
+        }
+    };
     let (mut filter, region) = parse_filter(
         &auth,
         RawFilter {
@@ -228,17 +325,56 @@ pub async fn export(
         Ok::<_, ApiError>((filter, names))
     })
     .await?;
-    let sort = Sort {
-        key: SortKey::Name,
-        desc: false,
+    let head: &[&str] = match what {
+        What::Customers => &CUSTOMER_HEAD,
+        What::Contacts { .. } => &CONTACT_HEAD,
     };
-    let head = match what {
-        What::Customers => csv::row(&CUSTOMER_HEAD),
-        What::Contacts { .. } => csv::row(&CONTACT_HEAD),
+    let shared: Shared = std::sync::Arc::new((scope, filter, names));
+    let file = match what {
+        What::Customers => "customers",
+        What::Contacts { .. } => "contacts",
     };
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::CACHE_CONTROL, "no-store"));
+    let name = format!("kehu-{file}-{}", db::now().format("%Y-%m-%d"));
+    if xlsx {
+        let sheet = db::run(&state.pool, move |c| {
+            let mut sheet = Sheet::new(file, head)?;
+            let mut after = None;
+            loop {
+                let p = page(c, what, &shared, after.as_ref())?;
+                for row in &p.rows {
+                    sheet.push(row).map_err(|e| {
+                        e.unwrap_or_else(|| {
+                            ApiError::invalid(
+                                "format",
+                                "too_many_rows",
+                                "more rows than an Excel sheet holds: export as CSV, or filter",
+                            )
+                        })
+                    })?;
+                }
+                if p.last {
+                    return Ok(sheet);
+                }
+                after = p.next;
+            }
+        })
+        .await?;
+        return Ok(res
+            .content_type(XLSX_TYPE)
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.xlsx\""),
+            ))
+            .streaming(sheet.stream()));
+    }
     let pool = state.pool.clone();
-    let shared = std::sync::Arc::new((scope, filter, names));
-    let start = (Some(format!("{}{head}", csv::BOM)), None::<After>, false);
+    let start = (
+        Some(format!("{}{}", csv::BOM, csv::row(head))),
+        None::<After>,
+        false,
+    );
     let body = futures_util::stream::unfold(start, move |(first, after, done)| {
         let (pool, shared) = (pool.clone(), shared.clone());
         async move {
@@ -251,53 +387,12 @@ pub async fn export(
             if done {
                 return None;
             }
-            let page = db::run(&pool, move |c| {
-                let (scope, filter, names) = &*shared;
-                let rows = store::list(c, scope, filter, sort, after.as_ref(), BATCH)?;
-                let next = rows.last().map(|r| After {
-                    value: CursorValue::Text(r.row.name.clone()),
-                    id: r.row.id.clone(),
-                });
-                let mut out = String::new();
-                match what {
-                    What::Customers => {
-                        for r in &rows {
-                            out.push_str(&customer_line(r, names));
-                        }
-                    }
-                    What::Contacts { skip } => {
-                        let ids: Vec<String> = rows.iter().map(|r| r.row.id.clone()).collect();
-                        for k in contacts::of_customers(c, &ids)? {
-                            let marks = k.marks();
-                            if skip.is_some_and(|ch| !may_contact(&marks, ch)) {
-                                continue;
-                            }
-                            let customer = rows
-                                .iter()
-                                .find(|r| r.row.id == k.customer_id)
-                                .map(|r| r.row.name.clone())
-                                .unwrap_or_default();
-                            let refused: Vec<&str> =
-                                marks.iter().map(|m| m.channel.as_str()).collect();
-                            out.push_str(&csv::row(&[
-                                k.customer_id.clone(),
-                                customer,
-                                k.id.clone(),
-                                k.name.clone(),
-                                k.title.clone().unwrap_or_default(),
-                                list_of(&k.phones),
-                                list_of(&k.emails),
-                                refused.join("; "),
-                                db::to_utc(k.updated_at).to_rfc3339(),
-                            ]));
-                        }
-                    }
+            let p = db::run(&pool, move |c| page(c, what, &shared, after.as_ref())).await;
+            match p {
+                Ok(p) => {
+                    let text: String = p.rows.iter().map(|r| csv_line(r)).collect();
+                    Some((Ok(Bytes::from(text)), (None, p.next, p.last)))
                 }
-                Ok::<_, ApiError>((out, next, (rows.len() as i64) < BATCH))
-            })
-            .await;
-            match page {
-                Ok((text, next, last)) => Some((Ok(Bytes::from(text)), (None, next, last))),
                 // the status is sent already: cutting the stream short tells the client
                 Err(e) => {
                     tracing::error!(error = %e, "export stopped");
@@ -309,19 +404,14 @@ pub async fn export(
             }
         }
     });
-    let file = match what {
-        What::Customers => "customers",
-        What::Contacts { .. } => "contacts",
-    };
-    Ok(HttpResponse::Ok()
+    Ok(res
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"kehu-{file}-{}.csv\"",
-                db::now().format("%Y-%m-%d")
-            ),
+            format!("attachment; filename=\"{name}.csv\""),
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .streaming(body))
 }
+
+/// The media type of an Excel workbook.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -80,9 +80,11 @@ impl Filters {
         p
     }
 
-    /// The API path exporting what this list shows (all pages, as CSV).
-    pub fn export_path(&self) -> String {
-        let mut p = String::from("/customers/export?what=customers");
+    /// The API path exporting what this list shows (all pages), as CSV or
+    /// as an Excel workbook.
+    pub fn export_path(&self, xlsx: bool) -> String {
+        let format = if xlsx { "xlsx" } else { "csv" };
+        let mut p = format!("/customers/export?what=customers&format={format}");
         for (k, v) in self.pairs() {
             if v.is_empty() || k == "sort" {
                 continue;

@@ -12,6 +12,9 @@ use crate::components::customers::form::focus_first;
 use crate::components::customers::model::{Customer, Lookups, Page, lookups, take_undo};
 use crate::components::customers::t;
 use crate::components::problem::summary;
+
+/// The media type of an Excel workbook, as the API sends it.
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 use crate::i18n::I18n;
 use crate::router::Router;
 use crate::session::Session;
@@ -190,17 +193,35 @@ pub fn CustomerListPage() -> impl IntoView {
     };
 
     let exporting = RwSignal::new(false);
+    let export_menu = RwSignal::new(false);
     let export_error = RwSignal::new(None::<ApiError>);
-    let export = move |path: String| {
+    let export = move |xlsx: bool| {
+        export_menu.set(false);
         if exporting.get_untracked() {
             return;
         }
         exporting.set(true);
         export_error.set(None);
+        let path = filters.get_untracked().export_path(xlsx);
         spawn_local(async move {
-            match session.text(&Call::get(path)).await {
-                Ok((_, csv)) => crate::components::download::save_file(&csv, "kehu-customers.csv"),
-                Err(e) => export_error.set(Some(e)),
+            let saved = if xlsx {
+                match session.call(&Call::get(path)).await {
+                    Ok(resp) => resp.binary().await.map_err(|_| ApiError::Decode).map(|b| {
+                        crate::components::download::save_bytes(
+                            &b,
+                            XLSX_TYPE,
+                            "kehu-customers.xlsx",
+                        )
+                    }),
+                    Err(e) => Err(e),
+                }
+            } else {
+                session.text(&Call::get(path)).await.map(|(_, csv)| {
+                    crate::components::download::save_file(&csv, "kehu-customers.csv")
+                })
+            };
+            if let Err(e) = saved {
+                export_error.set(Some(e));
             }
             exporting.set(false);
         });
@@ -211,11 +232,22 @@ pub fn CustomerListPage() -> impl IntoView {
             <div class="cust-head">
                 <h1>{t("customers-title")}</h1>
                 <div class="cust-head__actions">
-                    <button type="button" class="button cust-export" data-testid="export-customers"
-                        aria-disabled=move || exporting.get().then_some("true")
-                        on:click=move |_| export(filters.get_untracked().export_path())>
-                        {move || if exporting.get() { i18n.t("customers-exporting") } else { i18n.t("customers-export") }}
-                    </button>
+                    <div class="cust-export">
+                        <button type="button" class="button" data-testid="export-customers"
+                            aria-haspopup="menu" aria-expanded=move || export_menu.get().to_string()
+                            aria-disabled=move || exporting.get().then_some("true")
+                            on:click=move |_| if !exporting.get_untracked() { export_menu.update(|o| *o = !*o) }>
+                            {move || if exporting.get() { i18n.t("customers-exporting") } else { i18n.t("customers-export") }}
+                        </button>
+                        {move || export_menu.get().then(|| view! {
+                            <div class="cust-export__menu" role="menu">
+                                <button type="button" role="menuitem" class="button" data-testid="export-csv"
+                                    on:click=move |_| export(false)>{t("customers-export-csv")}</button>
+                                <button type="button" role="menuitem" class="button" data-testid="export-xlsx"
+                                    on:click=move |_| export(true)>{t("customers-export-xlsx")}</button>
+                            </div>
+                        })}
+                    </div>
                     <a href="/import" class="button cust-import" data-testid="import-customers">{t("customers-import")}</a>
                     <a href="/customers/new" class="button button--primary cust-new" data-testid="new-customer">
                         {Signal::derive(move || format!("+ {}", i18n.t("nav-new-customer")))}
