@@ -29,3 +29,39 @@ macro_rules! insert_rows {
     }};
 }
 pub(crate) use insert_rows;
+
+/// Runs `f` with some SQLite settings of the connection changed
+/// (`PRAGMA name = value`) and gives the connection its own back afterwards,
+/// as it returns to its pool. On PostgreSQL it only runs `f`.
+pub fn with_sqlite_pragmas<T, E>(
+    c: &mut super::DbConnection,
+    set: &[(&str, &str)],
+    f: impl FnOnce(&mut super::DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::RunQueryDsl;
+    use diesel::connection::SimpleConnection;
+    #[derive(diesel::QueryableByName)]
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        v: i64,
+    }
+    let super::DbConnection::Sqlite(inner) = c else {
+        return f(c);
+    };
+    let mut restore = String::new();
+    let mut change = String::new();
+    for (name, value) in set {
+        let was = diesel::sql_query(format!("SELECT {name} AS v FROM pragma_{name}"))
+            .get_result::<Pragma>(inner)?
+            .v;
+        restore += &format!("PRAGMA {name} = {was};");
+        change += &format!("PRAGMA {name} = {value};");
+    }
+    inner.batch_execute(&change)?;
+    let result = f(c);
+    c.batch_execute(&restore)?;
+    result
+}

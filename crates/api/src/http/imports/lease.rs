@@ -42,7 +42,14 @@ pub fn drive(pool: &DbPool, auth: &Auth, iid: &str, max_batches: Option<usize>) 
             let own: HashSet<String> = from.1;
             let planned = engine::plan(&mut c, auth, &engine::Source::of(&imp), &own)?;
             drop(imp);
-            engine::run(&mut c, auth, iid, planned, from.0, max_batches)
+            // a savepoint's journal in memory rather than in a temporary
+            // file, and the indexes of customers in the cache: together a
+            // third of the time a batch took on SQLite
+            db::bulk::with_sqlite_pragmas(
+                &mut c,
+                &[("temp_store", "2"), ("cache_size", "-65536")],
+                |c| engine::run(c, auth, iid, planned, from.0, max_batches),
+            )
         });
     let (to, error) = match &result {
         Ok(Ended::Finished) => (status::DONE, None),
