@@ -56,6 +56,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
     });
     refresh_duplicate_keys_in_background(state.pool.clone());
     recycle_pool_periodically(state.pool.clone());
+    http::imports::lease::resume_periodically(state.pool.clone());
     // SQLite's statistics drift as data grows; `PRAGMA optimize` refreshes what needs it.
     let pool = state.pool.clone();
     actix_web::rt::spawn(async move {

@@ -1,5 +1,6 @@
 //! One diesel code path over SQLite and PostgreSQL.
 
+pub mod bulk;
 pub mod explain;
 pub mod schema;
 

@@ -300,6 +300,7 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
         undone_at -> Nullable<Timestamp>,
         version -> BigInt,
+        heartbeat_at -> Nullable<Timestamp>,
     }
 }
 

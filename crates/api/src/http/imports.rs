@@ -3,6 +3,7 @@
 
 mod engine;
 mod failed;
+pub mod lease;
 mod templates;
 mod undo;
 mod xlsx;
@@ -380,7 +381,7 @@ pub async fn dry_run(
     let a = auth.clone();
     let (counts, rows) = db::run(&state.pool, move |c| {
         let imp = store::get(c, &iid, a.user_id())?.ok_or_else(|| ApiError::not_found("import"))?;
-        let planned = engine::plan(c, &a, &engine::Source::of(&imp))?;
+        let planned = engine::plan(c, &a, &engine::Source::of(&imp), &Default::default())?;
         Ok(engine::dry_run(&planned))
     })
     .await?;
@@ -407,8 +408,9 @@ pub async fn dry_run(
 
 /// Run the import in the background. Poll `GET /api/v1/imports/{id}` for
 /// progress; the report fills as it goes. Rows are written a batch at a
-/// time, each row on its own: a bad row is reported and never stops or
-/// half-writes the others.
+/// time: a bad row is reported and never stops or half-writes the others.
+/// If the node running it dies, another node continues it from the first
+/// row not yet written once its lease (2 minutes) runs out.
 #[utoipa::path(post, path = "/api/v1/imports/{id}/run", tag = "imports", params(("id" = String, Path)),
     responses(
         (status = 202, description = "Started", body = ImportOut, headers(("Location" = String, description = "Poll this"))),
@@ -440,40 +442,10 @@ pub async fn run(
     })
     .await?;
     let pool = state.pool.clone();
-    std::thread::spawn(move || run_in_background(pool, auth, iid));
+    std::thread::spawn(move || lease::drive(&pool, &auth, &iid, None));
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/v1/imports/{}", row.id)))
         .json(out(&row, None)))
-}
-
-/// Plans and runs a started import; ends it `done`, or `failed` with an
-/// error id when the server failed (rows written before stay, reported).
-fn run_in_background(pool: db::DbPool, auth: Auth, iid: String) {
-    let result = pool
-        .get()
-        .map_err(|e| ApiError::unavailable(e.to_string()))
-        .and_then(|mut c| {
-            let imp = store::get(&mut c, &iid, auth.user_id())?
-                .ok_or_else(|| ApiError::not_found("import"))?;
-            let planned = engine::plan(&mut c, &auth, &engine::Source::of(&imp))?;
-            drop(imp);
-            engine::run(&mut c, &auth, &iid, planned)?;
-            Ok(c)
-        });
-    let (to, error) = match &result {
-        Ok(_) => (status::DONE, None),
-        Err(e) => {
-            let error_id = db::new_id();
-            tracing::error!(import = %iid, error_id, error = ?e, "import failed");
-            (status::FAILED, Some(format!("server error {error_id}")))
-        }
-    };
-    let ended = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
-        store::finish(&mut c, &iid, to, error.as_deref(), db::now()).map_err(|e| e.to_string())
-    });
-    if let Err(e) = ended {
-        tracing::error!(import = %iid, error = %e, "could not record the end of an import");
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

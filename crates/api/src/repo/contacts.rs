@@ -55,7 +55,8 @@ impl ContactRow {
     }
 }
 
-fn json<T: serde::Serialize>(v: &[T]) -> String {
+/// A list column as stored: JSON text.
+pub(crate) fn json<T: serde::Serialize>(v: &[T]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 

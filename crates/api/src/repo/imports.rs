@@ -7,9 +7,11 @@ use crate::db::schema::imports;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+mod bulk;
 mod lookup;
 mod rows;
 mod templates;
+pub use bulk::{NewCustomer, create_customers};
 pub use lookup::{holders, ids_within, users_by_email};
 pub use rows::{RowResult, StoredRow, rows_page, touched, write_results};
 pub use templates::{TemplateRow, delete_template, insert_template, list_templates};
@@ -170,10 +172,89 @@ pub fn start(c: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<
     .set((
         imports::status.eq(status::RUNNING),
         imports::started_at.eq(now),
+        imports::heartbeat_at.eq(now),
         imports::version.eq(imports::version + 1),
     ))
     .execute(c)?;
     Ok(n == 1)
+}
+
+/// Renews the lease of a running import before a batch is written, if
+/// `done_rows` is still what the writer last committed. The first
+/// statement of each batch's transaction: it locks the import's row, so of
+/// two nodes that both believe they run the import (one was taken for dead
+/// but was only slow), the one whose count is stale learns it here, writes
+/// nothing and stops.
+pub fn renew(
+    c: &mut DbConnection,
+    id: &str,
+    done_rows: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        imports::table
+            .filter(imports::id.eq(id))
+            .filter(imports::status.eq(status::RUNNING))
+            .filter(imports::done_rows.eq(done_rows)),
+    )
+    .set(imports::heartbeat_at.eq(now))
+    .execute(c)?;
+    Ok(n == 1)
+}
+
+type LeaseExpired = diesel::dsl::Or<
+    diesel::dsl::IsNull<imports::heartbeat_at>,
+    diesel::dsl::Lt<imports::heartbeat_at, NaiveDateTime>,
+>;
+
+/// No heartbeat since `before` (or none at all: started before leases).
+fn lease_expired(before: NaiveDateTime) -> LeaseExpired {
+    imports::heartbeat_at
+        .is_null()
+        .or(imports::heartbeat_at.lt(before))
+}
+
+/// Running imports whose lease ran out: no heartbeat since `before`.
+pub fn stale(c: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<String>> {
+    imports::table
+        .filter(imports::status.eq(status::RUNNING))
+        .filter(lease_expired(before))
+        .order(imports::created_at)
+        .select(imports::id)
+        .load(c)
+}
+
+/// Takes over a running import whose lease ran out. Conditional, so of
+/// several nodes that found it stale exactly one gets it.
+pub fn take_over(
+    c: &mut DbConnection,
+    id: &str,
+    before: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        imports::table
+            .filter(imports::id.eq(id))
+            .filter(imports::status.eq(status::RUNNING))
+            .filter(lease_expired(before)),
+    )
+    .set((
+        imports::heartbeat_at.eq(now),
+        imports::version.eq(imports::version + 1),
+    ))
+    .execute(c)?;
+    Ok(n == 1)
+}
+
+/// A running import by id, whoever uploaded it: for the node that takes
+/// it over.
+pub fn get_running(c: &mut DbConnection, id: &str) -> QueryResult<Option<ImportRow>> {
+    imports::table
+        .filter(imports::id.eq(id))
+        .filter(imports::status.eq(status::RUNNING))
+        .select(ImportRow::as_select())
+        .first(c)
+        .optional()
 }
 
 /// Rows by outcome, as stored with the import.

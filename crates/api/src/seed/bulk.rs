@@ -13,6 +13,7 @@
 //! Both end with ANALYZE so the planner knows the new sizes.
 
 use super::rows::{Batch, Generator};
+use crate::db::bulk::insert_rows;
 use crate::db::schema::{
     contacts, customer_keys, customer_product_lines, customer_tags, customers,
 };
@@ -86,13 +87,16 @@ pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<(us
             .get_result::<Pragma>(c)
             .map(|p| p.v)
     };
-    let (sync, cache, fks) = (
+    let (sync, cache, fks, temp) = (
         pragma(c, "synchronous")?,
         pragma(c, "cache_size")?,
         pragma(c, "foreign_keys")?,
+        pragma(c, "temp_store")?,
     );
+    // temp_store: the sorts that remake the indexes in memory, not in files
     c.batch_execute(
-        "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;",
+        "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF; \
+         PRAGMA temp_store = MEMORY;",
     )?;
     let mut rebuild = Instant::now();
     let loaded = c.transaction(|c| -> QueryResult<usize> {
@@ -116,37 +120,12 @@ pub fn sqlite(c: &mut SqliteConnection, rows: &mut Generator) -> QueryResult<(us
     });
     // the connection goes back to its pool: give it back its settings
     c.batch_execute(&format!(
-        "PRAGMA synchronous = {sync}; PRAGMA cache_size = {cache}; PRAGMA foreign_keys = {fks};"
+        "PRAGMA synchronous = {sync}; PRAGMA cache_size = {cache}; PRAGMA foreign_keys = {fks}; \
+         PRAGMA temp_store = {temp};"
     ))?;
     let n = loaded?;
     c.batch_execute("ANALYZE")?;
     Ok((n, rebuild.elapsed().as_secs_f64()))
-}
-
-/// Inserts `$rows` into `$table`, `$n` rows per statement: one statement of
-/// a fixed size, prepared once and reused, does the work of `$n` single-row
-/// ones, whose per-statement cost in diesel and SQLite dominated the load.
-/// The last rows, fewer than `$n`, go one by one.
-macro_rules! insert_rows {
-    ($c:expr, $table:expr, $rows:expr, $n:literal, |$r:ident| $values:expr) => {{
-        // owned values: a statement is cached by the type of its values,
-        // which cannot borrow
-        let mut rows = $rows.into_iter().map(|$r| $values);
-        loop {
-            let chunk: Vec<_> = rows.by_ref().take($n).collect();
-            match <[_; $n]>::try_from(chunk) {
-                Ok(full) => {
-                    diesel::insert_into($table).values(full).execute($c)?;
-                }
-                Err(rest) => {
-                    for v in rest {
-                        diesel::insert_into($table).values(v).execute($c)?;
-                    }
-                    break;
-                }
-            }
-        }
-    }};
 }
 
 fn sqlite_batch(c: &mut SqliteConnection, b: Batch) -> QueryResult<()> {

@@ -32,7 +32,7 @@ pub(crate) async fn uploaded(c: &Client, content_type: &str, body: Vec<u8>) -> V
 
 /// Polls until the import has finished, checking on the way that progress
 /// never runs past the total.
-async fn finished(c: &Client, id: &str) -> Value {
+pub(crate) async fn finished(c: &Client, id: &str) -> Value {
     for _ in 0..600 {
         let r = c.get(&format!("/api/v1/imports/{id}")).await;
         assert_eq!(r.status, 200, "{}", r.text);
@@ -73,7 +73,7 @@ async fn settings(c: &Client, id: &str, mapping: Value, policy: &str) {
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
-async fn names(c: &Client) -> Vec<String> {
+pub(crate) async fn names(c: &Client) -> Vec<String> {
     let mut v: Vec<String> = c.get("/api/v1/customers?limit=200").await.body["data"]
         .as_array()
         .unwrap()
@@ -84,7 +84,7 @@ async fn names(c: &Client) -> Vec<String> {
     v
 }
 
-fn counts(b: &Value) -> (i64, i64, i64, i64) {
+pub(crate) fn counts(b: &Value) -> (i64, i64, i64, i64) {
     let c = &b["counts"];
     (
         c["created"].as_i64().unwrap(),

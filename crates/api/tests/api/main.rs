@@ -20,6 +20,7 @@ mod errors;
 mod export;
 mod idempotency;
 mod import;
+mod import_batches;
 mod import_failed;
 mod lifecycle;
 mod merge;

@@ -3,9 +3,10 @@
 //!
 //! Planning reads in batches (duplicate keys, scopes, owners) and decides
 //! every row before anything is written; the run then writes a batch of
-//! rows per transaction, each row in its own savepoint, and records
-//! progress with the batch. A bad row is decided as failed before it
-//! writes anything, and a row whose write fails rolls back alone.
+//! rows per transaction (the new customers together, with multi-row
+//! statements; updates each in its own savepoint) and records progress and
+//! renews the import's lease with the batch. A bad row is decided as failed
+//! before it writes anything, and a row whose write fails rolls back alone.
 
 use super::super::customers::{Scoped, changed_by};
 use crate::auth::Auth;
@@ -95,8 +96,16 @@ fn column_of(m: &Mapping, columns: &[String], f: Field) -> Option<String> {
     m.columns(f).first().and_then(|&i| columns.get(i).cloned())
 }
 
-/// Decides every row of the import for `auth`. Only reads.
-pub fn plan(c: &mut DbConnection, auth: &Auth, src: &Source) -> Result<Vec<Planned>, ApiError> {
+/// Decides every row of the import for `auth`. Only reads. `own` are the
+/// customers this import created already (when it is resumed after its
+/// node died): they are not duplicates of the rows that made them, so the
+/// rows still to write are decided as the first run decided them.
+pub fn plan(
+    c: &mut DbConnection,
+    auth: &Auth,
+    src: &Source,
+    own: &HashSet<String>,
+) -> Result<Vec<Planned>, ApiError> {
     let columns = &src.table.columns;
     let mapping = Mapping::parse(columns, &src.mapping)?;
     let creator = creator_of(auth);
@@ -122,7 +131,7 @@ pub fn plan(c: &mut DbConnection, auth: &Auth, src: &Source) -> Result<Vec<Plann
         .map(|d| d.as_ref().ok().map(|d| d.customer.dedup_keys()))
         .collect();
     let earlier = plan::first_in_file(&keys);
-    let existing = existing_matches(c, auth, &keys)?;
+    let existing = existing_matches(c, auth, &keys, own)?;
 
     Ok(drafts
         .into_iter()
@@ -245,6 +254,7 @@ fn existing_matches(
     c: &mut DbConnection,
     auth: &Auth,
     keys: &[Option<Keys>],
+    own: &HashSet<String>,
 ) -> Result<Vec<Vec<Candidate>>, ApiError> {
     let mut holders: HashMap<(Match, String), Vec<String>> = HashMap::new();
     for kind in [Match::Name, Match::Phone, Match::Email] {
@@ -257,6 +267,9 @@ fn existing_matches(
             .collect();
         let wanted: Vec<&str> = wanted.into_iter().collect();
         for (key, id) in imports::holders(c, kind, &wanted)? {
+            if own.contains(&id) {
+                continue;
+            }
             holders.entry((kind, key)).or_default().push(id);
         }
     }
@@ -345,6 +358,11 @@ fn earlier_failed(planned: &[Planned], p: &Planned) -> RowError {
         Step::Write(_, Decision::Update(Target::EarlierRow(j))) => planned[*j].line,
         _ => p.line,
     };
+    not_imported(line)
+}
+
+/// The row repeats the customer of `line`, which was not imported.
+fn not_imported(line: u32) -> RowError {
     RowError::row(
         "duplicate_in_file",
         format!("the same customer as line {line}, which was not imported"),
@@ -380,99 +398,225 @@ impl Before {
     }
 }
 
+/// Where a run starts: the rows already written, as committed with the
+/// import's progress (none for a new run).
+#[derive(Default)]
+pub struct Resume {
+    /// `done_rows` of the import: rows in file order before it are written.
+    pub done_rows: i64,
+    /// (row, customer) of the rows written that created or updated one, for
+    /// later rows of the same customer.
+    pub records: Vec<(usize, String)>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Every row is written.
+    Finished,
+    /// Another node took the import over (this one was taken for dead);
+    /// nothing more was written here.
+    TakenOver,
+    /// `max_batches` were written, the rest not.
+    Paused,
+}
+
 /// Runs a planned import for `auth`, a batch per transaction, recording
-/// each row's result and the progress with it.
+/// each row's result and the progress with it, from the first row not yet
+/// written. Each batch first renews the import's lease; `max_batches`
+/// stops early (what a node that dies does, for the takeover test).
 pub fn run(
     c: &mut DbConnection,
     auth: &Auth,
     import_id: &str,
     planned: Vec<Planned>,
-) -> Result<(), ApiError> {
+    from: Resume,
+    max_batches: Option<usize>,
+) -> Result<Ended, ApiError> {
     let mut records: Vec<Option<String>> = vec![None; planned.len()];
+    for (seq, id) in from.records {
+        if let Some(r) = records.get_mut(seq) {
+            *r = Some(id);
+        }
+    }
     let lines: Vec<u32> = planned.iter().map(|p| p.line).collect();
-    let update = Scoped::new(auth, Action::Update);
-    let reason = OverrideReason::parse(
-        "duplicate_reason",
-        &format!("imported with duplicates created anyway (import {import_id})"),
-    )?;
-    let mut it = planned.into_iter().peekable();
+    let ctx = Context {
+        auth,
+        import_id,
+        update: Scoped::new(auth, Action::Update),
+        reason: OverrideReason::parse(
+            "duplicate_reason",
+            &format!("imported with duplicates created anyway (import {import_id})"),
+        )?,
+        lines,
+    };
+    let mut done = from.done_rows;
+    let mut it = planned
+        .into_iter()
+        .skip(usize::try_from(done).unwrap_or(0))
+        .peekable();
+    let mut batches = 0;
     while it.peek().is_some() {
+        if max_batches.is_some_and(|m| batches >= m) {
+            return Ok(Ended::Paused);
+        }
         let batch: Vec<Planned> = it.by_ref().take(BATCH).collect();
-        db::write_tx(c, |c| -> Result<(), ApiError> {
+        let kept = db::write_tx(c, |c| -> Result<bool, ApiError> {
             let now = db::now();
-            let mut results = Vec::with_capacity(batch.len());
+            if !imports::renew(c, import_id, done, now)? {
+                return Ok(false);
+            }
+            let results = write_batch(c, &ctx, &batch, &mut records, now)?;
             let mut counts = Counts::default();
-            for p in &batch {
-                let r = match &p.step {
-                    Step::Done(o) => stored(p, o.outcome, o.error.clone(), o.customer_id.clone()),
-                    Step::Write(d, decision) => {
-                        let target = match decision {
-                            Decision::Update(Target::EarlierRow(j)) => {
-                                records[*j].as_ref().map(|id| Some(id.clone()))
-                            }
-                            Decision::Update(Target::Existing(id)) => Some(Some(id.clone())),
-                            _ => Some(None),
-                        };
-                        match target {
-                            None => stored(
-                                p,
-                                "failed",
-                                Some(RowError::row(
-                                    "duplicate_in_file",
-                                    format!(
-                                        "the same customer as line {}, which was not imported",
-                                        match decision {
-                                            Decision::Update(Target::EarlierRow(j)) => lines[*j],
-                                            _ => p.line,
-                                        }
-                                    ),
-                                )),
-                                None,
-                            ),
-                            Some(target) => {
-                                // a savepoint: a row that fails half-way leaves nothing
-                                let w = c.transaction(|c| {
-                                    write_row(
-                                        c, auth, import_id, p, d, decision, target, &update,
-                                        &reason, now,
-                                    )
-                                });
-                                match w {
-                                    Ok(r) => r,
-                                    Err(e) => {
-                                        tracing::warn!(import = import_id, line = p.line, error = %e, "import row failed to write");
-                                        stored(
-                                            p,
-                                            "failed",
-                                            Some(RowError::row(
-                                                "write_failed",
-                                                "could not be saved; try this row again",
-                                            )),
-                                            None,
-                                        )
-                                    }
-                                }
-                            }
-                        }
-                    }
-                };
-                if matches!(r.outcome, "created" | "updated") {
-                    records[p.seq] = r.customer_id.clone();
-                }
+            for r in &results {
                 match r.outcome {
                     "created" => counts.created += 1,
                     "updated" => counts.updated += 1,
                     "skipped" => counts.skipped += 1,
                     _ => counts.failed += 1,
                 }
-                results.push(r);
             }
             imports::write_results(c, import_id, &results)?;
             imports::add_progress(c, import_id, counts)?;
-            Ok(())
+            Ok(true)
         })?;
+        if !kept {
+            return Ok(Ended::TakenOver);
+        }
+        done += batch.len() as i64;
+        batches += 1;
     }
-    Ok(())
+    Ok(Ended::Finished)
+}
+
+/// What every row of a run shares.
+struct Context<'a> {
+    auth: &'a Auth,
+    import_id: &'a str,
+    update: Scoped,
+    reason: OverrideReason,
+    lines: Vec<u32>,
+}
+
+/// Writes one batch, within its transaction, and returns each row's result
+/// in file order. The plain new customers (most rows of most imports) are
+/// written first, together, with multi-row statements in one savepoint; if
+/// that fails (one bad row is enough), it is rolled back and each of them
+/// is written alone in its own savepoint instead, so a row that cannot be
+/// written fails by itself and leaves nothing. Every other row (updates,
+/// duplicates created anyway) is written alone in its savepoint. New
+/// customers depend on no other row of the batch, so writing them first
+/// changes no row's outcome.
+fn write_batch(
+    c: &mut DbConnection,
+    ctx: &Context<'_>,
+    batch: &[Planned],
+    records: &mut [Option<String>],
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<RowResult>, ApiError> {
+    let mut fresh: HashMap<usize, RowResult> = HashMap::new();
+    let news: Vec<imports::NewCustomer<'_>> = batch
+        .iter()
+        .filter_map(|p| match &p.step {
+            Step::Write(d, Decision::Create { like }) if like.is_empty() => {
+                Some(imports::NewCustomer {
+                    id: db::new_id(),
+                    customer: &d.customer,
+                    contact: d.contact.as_ref().map(|ct| (db::new_id(), ct)),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    if !news.is_empty() {
+        let by = changed_by(ctx.auth);
+        let bulk = c.transaction(|c| imports::create_customers(c, &news, by, now, ctx.import_id));
+        match bulk {
+            Ok(()) => {
+                let mut n = news.iter();
+                for p in batch {
+                    if matches!(&p.step, Step::Write(_, Decision::Create { like }) if like.is_empty())
+                        && let Some(w) = n.next()
+                    {
+                        let r = RowResult {
+                            contact_id: w.contact.as_ref().map(|(id, _)| id.clone()),
+                            customer_version: Some(1),
+                            ..stored(p, "created", None, Some(w.id.clone()))
+                        };
+                        fresh.insert(p.seq, r);
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(import = ctx.import_id, error = %e, "a batch of new customers failed together; writing them one by one");
+            }
+        }
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    for p in batch {
+        let r = match fresh.remove(&p.seq) {
+            Some(r) => r,
+            None => write_one(c, ctx, p, records, now),
+        };
+        if matches!(r.outcome, "created" | "updated") {
+            records[p.seq] = r.customer_id.clone();
+        }
+        results.push(r);
+    }
+    Ok(results)
+}
+
+/// One row, alone, in its own savepoint.
+fn write_one(
+    c: &mut DbConnection,
+    ctx: &Context<'_>,
+    p: &Planned,
+    records: &[Option<String>],
+    now: chrono::NaiveDateTime,
+) -> RowResult {
+    let (d, decision) = match &p.step {
+        Step::Done(o) => return stored(p, o.outcome, o.error.clone(), o.customer_id.clone()),
+        Step::Write(d, decision) => (d, decision),
+    };
+    let target = match decision {
+        Decision::Update(Target::EarlierRow(j)) => records[*j].as_ref().map(|id| Some(id.clone())),
+        Decision::Update(Target::Existing(id)) => Some(Some(id.clone())),
+        _ => Some(None),
+    };
+    let Some(target) = target else {
+        let line = match decision {
+            Decision::Update(Target::EarlierRow(j)) => ctx.lines[*j],
+            _ => p.line,
+        };
+        return stored(p, "failed", Some(not_imported(line)), None);
+    };
+    // a savepoint: a row that fails half-way leaves nothing
+    let w = c.transaction(|c| {
+        write_row(
+            c,
+            ctx.auth,
+            ctx.import_id,
+            p,
+            d,
+            decision,
+            target,
+            &ctx.update,
+            &ctx.reason,
+            now,
+        )
+    });
+    w.unwrap_or_else(|e| {
+        tracing::warn!(import = ctx.import_id, line = p.line, error = %e, "import row failed to write");
+        stored(
+            p,
+            "failed",
+            Some(RowError::row(
+                "write_failed",
+                "could not be saved; try this row again",
+            )),
+            None,
+        )
+    })
 }
 
 fn stored(

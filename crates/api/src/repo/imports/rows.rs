@@ -1,6 +1,7 @@
 //! What happened to each row of an import.
 
 use crate::db::DbConnection;
+use crate::db::bulk::insert_rows;
 use crate::db::schema::import_rows as ir;
 use diesel::prelude::*;
 
@@ -21,24 +22,29 @@ pub struct RowResult {
     pub before: Option<String>,
 }
 
-/// Writes a batch's results; part of the batch's transaction.
+/// Writes a batch's results, a hundred rows a statement; part of the
+/// batch's transaction.
 pub fn write_results(c: &mut DbConnection, import_id: &str, rows: &[RowResult]) -> QueryResult<()> {
-    for r in rows {
-        diesel::insert_into(ir::table)
-            .values((
-                ir::import_id.eq(import_id),
+    macro_rules! write_all {
+        ($c:expr) => {
+            insert_rows!($c, ir::table, rows, 100, |r| (
+                ir::import_id.eq(import_id.to_owned()),
                 ir::seq.eq(r.seq),
                 ir::line.eq(r.line),
                 ir::outcome.eq(r.outcome),
-                ir::code.eq(&r.code),
-                ir::column_name.eq(&r.column),
-                ir::message.eq(&r.message),
-                ir::customer_id.eq(&r.customer_id),
-                ir::contact_id.eq(&r.contact_id),
+                ir::code.eq(r.code.clone()),
+                ir::column_name.eq(r.column.clone()),
+                ir::message.eq(r.message.clone()),
+                ir::customer_id.eq(r.customer_id.clone()),
+                ir::contact_id.eq(r.contact_id.clone()),
                 ir::customer_version.eq(r.customer_version),
-                ir::before.eq(&r.before),
+                ir::before.eq(r.before.clone()),
             ))
-            .execute(c)?;
+        };
+    }
+    match c {
+        DbConnection::Sqlite(c) => write_all!(c),
+        DbConnection::Pg(c) => write_all!(c),
     }
     Ok(())
 }

@@ -1,0 +1,2 @@
+DROP INDEX imports_running;
+ALTER TABLE imports DROP COLUMN heartbeat_at;
