@@ -36,13 +36,14 @@ test('a rep claims a pool customer of their region, releases it with a reason, a
   await expect(confirm).toHaveAttribute('aria-disabled', 'true');
   await page.getByTestId('release-reason').fill('客户已搬迁到外地');
   await confirm.click();
-  await expect(customer.owner).toHaveText('公海');
+  // released, it waits in the pool of the rep's team (the demo's 华东销售部)
+  await expect(customer.owner).toHaveText('华东销售部公海');
   await expect(customer.ownerChanges.first()).toContainText('退回公海: 陈东 → 公海');
   await expect(customer.ownerChanges.first()).toContainText('客户已搬迁到外地');
 
   // the cool-down (7 days by default) keeps the former owner out for now
   await customer.claim.click();
   await expect(page.getByTestId('pool-error')).toContainText('冷却期过后您才能再次认领');
-  await expect(customer.owner).toHaveText('公海');
+  await expect(customer.owner).toHaveText('华东销售部公海');
   await attachScreenshot(page, testInfo, 'pool-cooling-down-zh');
 });
