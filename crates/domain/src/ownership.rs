@@ -69,6 +69,25 @@ impl Destination {
             _ => None,
         }
     }
+
+    /// The team whose pool receives them, for a hand-over to a team.
+    pub fn team_id(&self) -> Option<&str> {
+        match self {
+            Destination::Team(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The team the customers end up in, given the new owner's team (for a
+    /// hand-over to a user): the owner's, the receiving team, or — `None` —
+    /// each keeps its own when they go to the company pool.
+    pub fn new_team<'a>(&'a self, owner_team: Option<&'a str>) -> Option<Option<&'a str>> {
+        match self {
+            Destination::User(_) => Some(owner_team),
+            Destination::Team(t) => Some(Some(t)),
+            Destination::Pool => None,
+        }
+    }
 }
 
 /// A hand-over of customers from one owner, checked: all of them or the ones
@@ -243,6 +262,20 @@ mod tests {
         assert_eq!(
             fields,
             ["to_owner_id", "to_team_id", "customer_ids", "reason"]
+        );
+        let to_user = Destination::User("b".into());
+        assert_eq!(to_user.new_team(Some("t-south")), Some(Some("t-south")));
+        assert_eq!(
+            to_user.new_team(None),
+            Some(None),
+            "an owner without a team"
+        );
+        let to_team = Destination::Team("t-east".into());
+        assert_eq!(to_team.new_team(Some("t-south")), Some(Some("t-east")));
+        assert_eq!(
+            Destination::Pool.new_team(Some("t-south")),
+            None,
+            "each keeps its own"
         );
         let many = vec!["x".to_owned(); MAX_TRANSFER + 1];
         assert_eq!(

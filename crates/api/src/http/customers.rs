@@ -1,48 +1,30 @@
 //! Customers: the shared record of the company, seen through each user's scope.
 
-use super::extract::{Body, IfMatch, OptionalIfMatch, etag, id};
+use super::extract::{Body, IfMatch, OptionalIfMatch, id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
-use super::wire::customers::{Allowed, CustomerCreate, CustomerOut, CustomerUpdate};
+use super::wire::customers::{CustomerCreate, CustomerOut, CustomerUpdate};
 use crate::auth::{Auth, Via};
-use crate::db::{self, DbConnection};
+use crate::db;
 use crate::error::{ApiError, Problem};
-use crate::repo::access_sql::{CustomerCondition, customer_condition};
+use crate::repo;
 use crate::repo::audit::Entity;
 use crate::repo::customers::{self as store, Liveness, WriteOutcome, dedup, owners, stages};
-use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::header, web};
-use kehu_domain::FieldError;
-use kehu_domain::access::{self, Action, Predicate, Resource};
+use kehu_domain::access::{self, Action, Resource};
 use kehu_domain::audit::{self, Action as AuditAction};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
 use kehu_domain::error::Collector;
 use kehu_domain::lifecycle;
 use kehu_domain::ownership::OwnerChangeKind;
 
-/// The caller's access condition for one action, rebuildable for each query.
-pub struct Scoped(Predicate);
-
-impl Scoped {
-    pub fn new(auth: &Auth, action: Action) -> Self {
-        Self(access::predicate(&auth.subject, Resource::Customer, action))
-    }
-
-    pub fn cond(&self) -> CustomerCondition {
-        customer_condition(&self.0)
-    }
-
-    pub fn predicate(&self) -> &Predicate {
-        &self.0
-    }
-}
-
 mod duplicates;
 mod export;
 mod list;
 mod merge;
 mod pool;
+mod scope;
 mod stage_changes;
 mod transfer;
 pub use duplicates::*;
@@ -50,73 +32,10 @@ pub use export::*;
 pub use list::*;
 pub use merge::*;
 pub use pool::*;
+pub use scope::{Scoped, load_for, respond_allowed};
+use scope::{allowed, check_refs, out_of_reach};
 pub use stage_changes::*;
 pub use transfer::*;
-
-/// Checks that the references a customer makes exist.
-fn check_refs(c: &mut DbConnection, v: &Customer) -> Result<(), ApiError> {
-    let mut col = Collector::new();
-    let one = |x: &Option<String>| x.iter().cloned().collect::<Vec<_>>();
-    for (field, kind, ids) in [
-        ("region_id", UnitKind::Region, one(&v.region_id)),
-        ("team_id", UnitKind::Team, one(&v.team_id)),
-        ("partner_id", UnitKind::Partner, one(&v.partner_id)),
-        (
-            "product_line_ids",
-            UnitKind::ProductLine,
-            v.product_line_ids.clone(),
-        ),
-    ] {
-        for m in repo::org::missing(c, kind, &ids)? {
-            col.push(FieldError::new(
-                field,
-                "not_found",
-                format!("no {} {m}", kind.label()),
-            ));
-        }
-    }
-    for m in repo::users::missing(c, &one(&v.owner_id))? {
-        col.push(FieldError::new(
-            "owner_id",
-            "not_found",
-            format!("no user {m}"),
-        ));
-    }
-    Ok(col.finish()?)
-}
-
-fn out_of_reach(action: &str) -> ApiError {
-    ApiError::forbidden(format!(
-        "Your roles do not allow you to {action} a customer with this owner, region, product line or partner."
-    ))
-}
-
-/// Answers with one customer and what `auth` may do with it now, so that a
-/// screen offers only what will work; each is the very condition the write
-/// would check, in SQL.
-pub async fn respond_allowed(
-    state: &AppState,
-    auth: Auth,
-    status: actix_web::http::StatusCode,
-    r: store::CustomerRecord,
-) -> Result<HttpResponse, ApiError> {
-    let id = r.row.id.clone();
-    let allowed = db::run(&state.pool, move |c| allowed(c, &auth, &id)).await?;
-    let version = r.row.version;
-    let mut out = CustomerOut::from(r);
-    out.allowed = Some(allowed);
-    Ok(HttpResponse::build(status)
-        .insert_header(etag(version))
-        .json(out))
-}
-
-fn allowed(c: &mut DbConnection, auth: &Auth, id: &str) -> Result<Allowed, ApiError> {
-    let mut may = |a: Action| store::exists_visible(c, id, Scoped::new(auth, a).cond());
-    Ok(Allowed {
-        update: may(Action::Update)?,
-        delete: may(Action::Delete)?,
-    })
-}
 
 /// Create a customer.
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerCreate,
@@ -215,33 +134,6 @@ pub async fn get(
             .insert_header((header::LOCATION, format!("/api/v1/customers/{survivor}")))
             .finish()),
     }
-}
-
-/// Loads a visible customer and checks the caller may also `action` it.
-pub fn load_for(
-    c: &mut DbConnection,
-    auth: &Auth,
-    cid: &str,
-    action: Action,
-    l: Liveness,
-) -> Result<store::CustomerRecord, ApiError> {
-    let read = Scoped::new(
-        auth,
-        if l == Liveness::Deleted {
-            Action::Delete
-        } else {
-            Action::Read
-        },
-    );
-    let cur = store::get(c, cid, read.cond(), l)?.ok_or_else(|| ApiError::not_found("customer"))?;
-    let facts = store::facts_of(c, Some(cid), &cur.to_domain())?;
-    if !access::may(&auth.subject, Resource::Customer, action, &facts) {
-        return Err(ApiError::forbidden(format!(
-            "Your roles do not allow you to {} this customer.",
-            action.as_str()
-        )));
-    }
-    Ok(cur)
 }
 
 /// Change a customer. Send the ETag of your last read in If-Match.

@@ -16,7 +16,7 @@ use actix_web::{HttpResponse, web};
 use kehu_domain::FieldError;
 use kehu_domain::access::{self, Action, Resource};
 use kehu_domain::error::Collector;
-use kehu_domain::ownership::{self, Destination, OwnerChangeKind, Transfer};
+use kehu_domain::ownership::{self, OwnerChangeKind, Transfer};
 
 /// Move customers from one owner in one step — when a rep leaves or changes
 /// territory: all of theirs that you may edit, or the ones listed, to another
@@ -53,28 +53,21 @@ pub async fn transfer(
             if !from_ok {
                 col.push(FieldError::new("from_owner_id", "not_found", "no such user"));
             }
-            // the team the customers will have: `None` keeps each one's own
-            let team: Option<Option<String>> = match &t.to {
-                Destination::User(id) => match repo::users::get(c, id)? {
-                    Some(u) if u.row.is_active => Some(u.row.team_id),
-                    Some(_) => {
-                        col.push(FieldError::new("to_owner_id", "inactive", "this user is deactivated"));
-                        None
-                    }
-                    None => {
-                        col.push(FieldError::new("to_owner_id", "not_found", "no such user"));
-                        None
-                    }
-                },
-                Destination::Team(id) => {
-                    if repo::org::get(c, UnitKind::Team, id)?.is_none() {
-                        col.push(FieldError::new("to_team_id", "not_found", "no such team"));
-                    }
-                    Some(Some(id.clone()))
+            let mut owner_team = None;
+            if let Some(id) = t.to.owner_id() {
+                match repo::users::get(c, id)? {
+                    Some(u) if u.row.is_active => owner_team = u.row.team_id,
+                    Some(_) => col.push(FieldError::new("to_owner_id", "inactive", "this user is deactivated")),
+                    None => col.push(FieldError::new("to_owner_id", "not_found", "no such user")),
                 }
-                Destination::Pool => None,
-            };
+            }
+            if let Some(id) = t.to.team_id()
+                && repo::org::get(c, UnitKind::Team, id)?.is_none()
+            {
+                col.push(FieldError::new("to_team_id", "not_found", "no such team"));
+            }
             col.finish()?;
+            let team = t.to.new_team(owner_team.as_deref());
             let upd = Scoped::new(&auth, Action::Update);
             let found = owners::transferable(
                 c,
@@ -96,7 +89,6 @@ pub async fn transfer(
                 }
                 col.finish()?;
             }
-            let team = team.as_ref().map(Option::as_deref);
             let facts = owners::facts_with_owner(c, &found, t.to.owner_id(), team)?;
             let out_of_reach = facts
                 .iter()
@@ -115,10 +107,7 @@ pub async fn transfer(
             let mut moved = 0;
             if !preview {
                 let now = db::now();
-                let to_team = match &t.to {
-                    Destination::Team(id) => Some(id.as_str()),
-                    _ => None,
-                };
+                let to_team = t.to.team_id();
                 for r in &found {
                     let done = owners::set_owner(
                         c,

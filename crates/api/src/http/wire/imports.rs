@@ -7,72 +7,25 @@ use kehu_domain::import::plan::Policy;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A field a column can fill. `contact_*` fields create a contact on the
-/// customer when `contact_name` is filled; a row with a contact name but no
-/// company name becomes that person as a customer.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldName {
-    Name,
-    Kind,
-    Industry,
-    Source,
-    Phones,
-    Emails,
-    Address,
-    Notes,
-    Tags,
-    LifecycleStage,
-    OwnerEmail,
-    ContactName,
-    ContactTitle,
-    ContactPhones,
-    ContactEmails,
-}
+/// The schema of a mapping's `field`: the names of the domain's [`Field`],
+/// taken from it so that the list is written once.
+pub struct FieldName;
 
-impl From<FieldName> for Field {
-    fn from(f: FieldName) -> Self {
-        match f {
-            FieldName::Name => Field::Name,
-            FieldName::Kind => Field::Kind,
-            FieldName::Industry => Field::Industry,
-            FieldName::Source => Field::Source,
-            FieldName::Phones => Field::Phones,
-            FieldName::Emails => Field::Emails,
-            FieldName::Address => Field::Address,
-            FieldName::Notes => Field::Notes,
-            FieldName::Tags => Field::Tags,
-            FieldName::LifecycleStage => Field::LifecycleStage,
-            FieldName::OwnerEmail => Field::OwnerEmail,
-            FieldName::ContactName => Field::ContactName,
-            FieldName::ContactTitle => Field::ContactTitle,
-            FieldName::ContactPhones => Field::ContactPhones,
-            FieldName::ContactEmails => Field::ContactEmails,
-        }
+impl utoipa::PartialSchema for FieldName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A field a column can fill. `contact_*` fields create a contact on the\n\
+                 customer when `contact_name` is filled; a row with a contact name but no\n\
+                 company name becomes that person as a customer.",
+            ))
+            .enum_values(Some(Field::ALL.map(Field::as_str)))
+            .into()
     }
 }
 
-impl From<Field> for FieldName {
-    fn from(f: Field) -> Self {
-        match f {
-            Field::Name => FieldName::Name,
-            Field::Kind => FieldName::Kind,
-            Field::Industry => FieldName::Industry,
-            Field::Source => FieldName::Source,
-            Field::Phones => FieldName::Phones,
-            Field::Emails => FieldName::Emails,
-            Field::Address => FieldName::Address,
-            Field::Notes => FieldName::Notes,
-            Field::Tags => FieldName::Tags,
-            Field::LifecycleStage => FieldName::LifecycleStage,
-            Field::OwnerEmail => FieldName::OwnerEmail,
-            Field::ContactName => FieldName::ContactName,
-            Field::ContactTitle => FieldName::ContactTitle,
-            Field::ContactPhones => FieldName::ContactPhones,
-            Field::ContactEmails => FieldName::ContactEmails,
-        }
-    }
-}
+impl ToSchema for FieldName {}
 
 /// One column of the file and the field it fills.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -82,14 +35,15 @@ pub struct ColumnMapping {
     /// The column's header, exactly as in the file.
     #[schema(max_length = 200)]
     pub column: String,
-    pub field: FieldName,
+    #[schema(value_type = FieldName)]
+    pub field: Field,
 }
 
 impl From<&ColumnMapping> for ColumnField {
     fn from(m: &ColumnMapping) -> Self {
         ColumnField {
             column: m.column.clone(),
-            field: m.field.into(),
+            field: m.field,
         }
     }
 }
@@ -98,7 +52,7 @@ impl From<&ColumnField> for ColumnMapping {
     fn from(m: &ColumnField) -> Self {
         ColumnMapping {
             column: m.column.clone(),
-            field: m.field.into(),
+            field: m.field,
         }
     }
 }
