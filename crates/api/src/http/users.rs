@@ -53,24 +53,20 @@ fn check_refs(c: &mut DbConnection, v: &UserValues) -> Result<(), ApiError> {
         ));
     }
     let single = |x: &Option<String>| x.iter().cloned().collect::<Vec<_>>();
-    for (field, kind, ids) in [
-        ("team_id", UnitKind::Team, single(&v.team_id)),
-        ("partner_id", UnitKind::Partner, single(&v.partner_id)),
-        ("region_ids", UnitKind::Region, v.region_ids.clone()),
-        (
-            "product_line_ids",
-            UnitKind::ProductLine,
-            v.product_line_ids.clone(),
-        ),
-    ] {
-        for m in repo::org::missing(c, kind, &ids)? {
-            col.push(FieldError::new(
-                field,
-                "not_found",
-                format!("no {} {m}", kind.label()),
-            ));
-        }
-    }
+    repo::org::check_refs(
+        c,
+        &mut col,
+        [
+            ("team_id", UnitKind::Team, single(&v.team_id)),
+            ("partner_id", UnitKind::Partner, single(&v.partner_id)),
+            ("region_ids", UnitKind::Region, v.region_ids.clone()),
+            (
+                "product_line_ids",
+                UnitKind::ProductLine,
+                v.product_line_ids.clone(),
+            ),
+        ],
+    )?;
     Ok(col.finish()?)
 }
 

@@ -82,6 +82,25 @@ pub fn missing(c: &mut DbConnection, kind: UnitKind, ids: &[String]) -> QueryRes
     Ok(ids.iter().filter(|i| !found.contains(i)).cloned().collect())
 }
 
+/// Adds a `not_found` error at its field for each id in `refs` that names
+/// no unit of its kind: the check of a record's references to the organisation.
+pub fn check_refs<'a>(
+    c: &mut DbConnection,
+    col: &mut kehu_domain::error::Collector,
+    refs: impl IntoIterator<Item = (&'a str, UnitKind, Vec<String>)>,
+) -> QueryResult<()> {
+    for (field, kind, ids) in refs {
+        for m in missing(c, kind, &ids)? {
+            col.push(kehu_domain::FieldError::new(
+                field,
+                "not_found",
+                format!("no {} {m}", kind.label()),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn name_taken(
     c: &mut DbConnection,
     kind: UnitKind,

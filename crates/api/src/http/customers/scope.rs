@@ -38,24 +38,20 @@ impl Scoped {
 pub(super) fn check_refs(c: &mut DbConnection, v: &Customer) -> Result<(), ApiError> {
     let mut col = Collector::new();
     let one = |x: &Option<String>| x.iter().cloned().collect::<Vec<_>>();
-    for (field, kind, ids) in [
-        ("region_id", UnitKind::Region, one(&v.region_id)),
-        ("team_id", UnitKind::Team, one(&v.team_id)),
-        ("partner_id", UnitKind::Partner, one(&v.partner_id)),
-        (
-            "product_line_ids",
-            UnitKind::ProductLine,
-            v.product_line_ids.clone(),
-        ),
-    ] {
-        for m in repo::org::missing(c, kind, &ids)? {
-            col.push(FieldError::new(
-                field,
-                "not_found",
-                format!("no {} {m}", kind.label()),
-            ));
-        }
-    }
+    repo::org::check_refs(
+        c,
+        &mut col,
+        [
+            ("region_id", UnitKind::Region, one(&v.region_id)),
+            ("team_id", UnitKind::Team, one(&v.team_id)),
+            ("partner_id", UnitKind::Partner, one(&v.partner_id)),
+            (
+                "product_line_ids",
+                UnitKind::ProductLine,
+                v.product_line_ids.clone(),
+            ),
+        ],
+    )?;
     for m in repo::users::missing(c, &one(&v.owner_id))? {
         col.push(FieldError::new(
             "owner_id",
