@@ -72,7 +72,8 @@ impl Tick<'_> {
             CustomerDate::Renewal => Kind::Renewal,
             CustomerDate::Maintenance => Kind::Maintenance,
         };
-        let (lo, hi) = rules::candidate_range(self.today_utc(), MAX_DATE_DAYS_BEFORE);
+        let ahead = preferences::max_days_before(self.c, kind)?.min(MAX_DATE_DAYS_BEFORE);
+        let (lo, hi) = rules::candidate_range(self.today_utc(), ahead);
         let rows =
             reminders::customers_dated(self.c, which, db::from_date(lo), db::from_date(hi), None)?;
         let owners: Vec<String> = rows.iter().map(|r| r.owner_id.clone()).collect();
@@ -105,7 +106,9 @@ impl Tick<'_> {
 
     fn birthdays(&mut self) -> QueryResult<()> {
         // every month-day celebrated on a date that may be due somewhere today
-        let (lo, hi) = rules::candidate_range(self.today_utc(), MAX_BIRTHDAY_DAYS_BEFORE);
+        let ahead =
+            preferences::max_days_before(self.c, Kind::Birthday)?.min(MAX_BIRTHDAY_DAYS_BEFORE);
+        let (lo, hi) = rules::candidate_range(self.today_utc(), ahead);
         let mut keys = Vec::new();
         let mut d = lo;
         while d <= hi {

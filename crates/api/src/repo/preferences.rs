@@ -165,3 +165,21 @@ pub fn save(
         Ok(())
     })
 }
+
+/// The most days ahead anyone announces this kind: how far ahead the
+/// scheduler must look.
+pub fn max_days_before(c: &mut DbConnection, kind: Kind) -> QueryResult<u16> {
+    use diesel::dsl::max;
+    let saved: Option<i32> = match kind {
+        Kind::Birthday => np::table.select(max(np::birthday_days_before)).first(c)?,
+        Kind::Renewal => np::table.select(max(np::renewal_days_before)).first(c)?,
+        Kind::Maintenance => np::table
+            .select(max(np::maintenance_days_before))
+            .first(c)?,
+        _ => None,
+    };
+    let default = Preferences::default().days_before(kind);
+    Ok(saved
+        .and_then(|d| u16::try_from(d).ok())
+        .map_or(default, |d| d.max(default)))
+}
