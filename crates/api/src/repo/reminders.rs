@@ -160,7 +160,33 @@ pub enum CustomerDate {
     Maintenance,
 }
 
-/// Live customers with an owner whose renewal (or maintenance) date lies in `[from, to]`.
+/// Live customers with an owner whose renewal (or maintenance) date lies
+/// in `[from, to]`, and of one owner when given: the query, for EXPLAIN.
+pub fn customers_dated_query(
+    which: CustomerDate,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    user_id: Option<&str>,
+) -> crate::db::schema::customers::BoxedQuery<'static, crate::db::Db> {
+    use crate::db::schema::customers as cu;
+    let mut q = cu::table
+        .filter(cu::deleted_at.is_null())
+        .filter(cu::owner_id.is_not_null())
+        .into_boxed();
+    q = match which {
+        CustomerDate::Renewal => q
+            .filter(cu::renewal_on.ge(from))
+            .filter(cu::renewal_on.le(to)),
+        CustomerDate::Maintenance => q
+            .filter(cu::maintenance_on.ge(from))
+            .filter(cu::maintenance_on.le(to)),
+    };
+    if let Some(u) = user_id {
+        q = q.filter(cu::owner_id.eq(u.to_owned()));
+    }
+    q
+}
+
 pub fn customers_dated(
     c: &mut DbConnection,
     which: CustomerDate,
@@ -169,24 +195,15 @@ pub fn customers_dated(
     user_id: Option<&str>,
 ) -> QueryResult<Vec<DatedCustomer>> {
     use crate::db::schema::customers as cu;
-    let col = |q: cu::BoxedQuery<'static, crate::db::Db>| match which {
+    let q = customers_dated_query(which, from, to, user_id);
+    let rows: Vec<(String, String, Option<String>, Option<chrono::NaiveDate>)> = match which {
         CustomerDate::Renewal => q
-            .filter(cu::renewal_on.ge(from))
-            .filter(cu::renewal_on.le(to))
-            .select((cu::id, cu::name, cu::owner_id, cu::renewal_on)),
+            .select((cu::id, cu::name, cu::owner_id, cu::renewal_on))
+            .load(c)?,
         CustomerDate::Maintenance => q
-            .filter(cu::maintenance_on.ge(from))
-            .filter(cu::maintenance_on.le(to))
-            .select((cu::id, cu::name, cu::owner_id, cu::maintenance_on)),
+            .select((cu::id, cu::name, cu::owner_id, cu::maintenance_on))
+            .load(c)?,
     };
-    let mut q = cu::table
-        .filter(cu::deleted_at.is_null())
-        .filter(cu::owner_id.is_not_null())
-        .into_boxed();
-    if let Some(u) = user_id {
-        q = q.filter(cu::owner_id.eq(u.to_owned()));
-    }
-    let rows: Vec<(String, String, Option<String>, Option<chrono::NaiveDate>)> = col(q).load(c)?;
     Ok(rows
         .into_iter()
         .filter_map(|(id, name, owner, on)| {
@@ -211,39 +228,51 @@ pub struct ContactBirthday {
     pub owner_id: String,
 }
 
-/// Live contacts of live customers with an owner whose birthday is on one of
-/// `month_days` (`MM-DD`).
+/// Live contacts whose birthday is on one of `month_days` (`MM-DD`): the query, for EXPLAIN.
+pub fn birthdays_query(
+    month_days: &[String],
+) -> crate::db::schema::contacts::BoxedQuery<'static, crate::db::Db> {
+    use crate::db::schema::contacts as k;
+    k::table
+        .filter(k::birthday_md.eq_any(month_days.to_vec()))
+        .filter(k::deleted_at.is_null())
+        .into_boxed()
+}
+
+/// Live contacts of live customers with an owner whose birthday is on one
+/// of `month_days` (`MM-DD`).
 pub fn birthdays(c: &mut DbConnection, month_days: &[String]) -> QueryResult<Vec<ContactBirthday>> {
     use crate::db::schema::{contacts as k, customers as cu};
-    type Row = (
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-    );
-    let rows: Vec<Row> = k::table
-        .inner_join(cu::table.on(cu::id.eq(k::customer_id)))
-        .filter(k::birthday_md.eq_any(month_days))
-        .filter(k::deleted_at.is_null())
-        .filter(cu::deleted_at.is_null())
-        .filter(cu::owner_id.is_not_null())
-        .select((k::id, k::name, k::birthday, cu::id, cu::name, cu::owner_id))
+    let contacts: Vec<(String, String, Option<String>, String)> = birthdays_query(month_days)
+        .select((k::id, k::name, k::birthday, k::customer_id))
         .load(c)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(
-            |(contact_id, contact_name, b, customer_id, customer_name, owner)| {
-                Some(ContactBirthday {
-                    contact_id,
-                    contact_name,
-                    birthday: b?,
-                    customer_id,
-                    customer_name,
-                    owner_id: owner?,
-                })
-            },
-        )
-        .collect())
+    let mut out = Vec::new();
+    for chunk in contacts.chunks(500) {
+        let ids: Vec<&String> = chunk.iter().map(|x| &x.3).collect();
+        let customers: std::collections::HashMap<String, (String, String)> = cu::table
+            .filter(cu::id.eq_any(ids))
+            .filter(cu::deleted_at.is_null())
+            .filter(cu::owner_id.is_not_null())
+            .select((cu::id, cu::name, cu::owner_id))
+            .load::<(String, String, Option<String>)>(c)?
+            .into_iter()
+            .filter_map(|(id, name, owner)| Some((id, (name, owner?))))
+            .collect();
+        for (contact_id, contact_name, birthday, customer_id) in chunk {
+            let (Some(birthday), Some((customer_name, owner_id))) =
+                (birthday, customers.get(customer_id))
+            else {
+                continue;
+            };
+            out.push(ContactBirthday {
+                contact_id: contact_id.clone(),
+                contact_name: contact_name.clone(),
+                birthday: birthday.clone(),
+                customer_id: customer_id.clone(),
+                customer_name: customer_name.clone(),
+                owner_id: owner_id.clone(),
+            });
+        }
+    }
+    Ok(out)
 }
