@@ -5,9 +5,11 @@
 //! (wasm32) reuses the same validation.
 
 pub mod access;
+pub mod activity;
 pub mod audit;
 pub mod contact;
 pub mod customer;
+pub mod date;
 pub mod dedup;
 pub mod error;
 pub mod import;
@@ -18,6 +20,7 @@ pub mod ownership;
 pub mod paging;
 pub mod pool;
 pub mod text;
+pub mod timeline;
 pub mod user;
 
 pub use error::{FieldError, Invalid};

@@ -50,6 +50,7 @@ pub struct CustomerRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    pub last_activity_at: Option<NaiveDateTime>,
 }
 
 /// A customer row with its product lines.
