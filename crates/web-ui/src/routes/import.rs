@@ -16,10 +16,11 @@ use crate::i18n::I18n;
 use crate::session::Session;
 
 /// The fields a column can fill, in the order the menu lists them.
-const FIELDS: [&str; 15] = [
+const FIELDS: [&str; 18] = [
     "name",
     "contact_name",
     "contact_title",
+    "contact_birthday",
     "phones",
     "emails",
     "contact_phones",
@@ -32,6 +33,8 @@ const FIELDS: [&str; 15] = [
     "lifecycle_stage",
     "kind",
     "owner_email",
+    "renewal_on",
+    "maintenance_on",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,8 @@ pub struct Draft {
     pub phones: RwSignal<Vec<String>>,
     pub emails: RwSignal<Vec<String>>,
     pub address: RwSignal<String>,
+    pub renewal_on: RwSignal<String>,
+    pub maintenance_on: RwSignal<String>,
     pub notes: RwSignal<String>,
     /// Why the stage changes (edits only; some moves need one).
     pub stage_reason: RwSignal<String>,
@@ -53,6 +55,8 @@ impl Draft {
             phones: RwSignal::new(vec![String::new()]),
             emails: RwSignal::new(vec![String::new()]),
             address: RwSignal::new(String::new()),
+            renewal_on: RwSignal::new(String::new()),
+            maintenance_on: RwSignal::new(String::new()),
             notes: RwSignal::new(String::new()),
             stage_reason: RwSignal::new(String::new()),
         }
@@ -81,6 +85,8 @@ impl Draft {
         self.phones.set(list(&c.phones));
         self.emails.set(list(&c.emails));
         self.address.set(opt(&c.address));
+        self.renewal_on.set(opt(&c.renewal_on));
+        self.maintenance_on.set(opt(&c.maintenance_on));
         self.notes.set(opt(&c.notes));
         self.stage_reason.set(String::new());
     }
@@ -122,6 +128,8 @@ impl Draft {
             b.lifecycle_stage = Some(self.stage.get_untracked());
             b.industry = opt(self.industry);
             b.source = opt(self.source);
+            b.renewal_on = opt(self.renewal_on);
+            b.maintenance_on = opt(self.maintenance_on);
             // a new customer without a region simply has none
             b.region_id = opt(self.region).filter(|r| !(create && r.is_none()));
             b.product_line_ids = Some(self.product_lines.get_untracked());
@@ -182,6 +190,10 @@ pub struct Body {
     #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    renewal_on: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    maintenance_on: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<Option<String>>,
     /// Sent with every edit that has one; the API reads it only when the stage changes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,6 +227,8 @@ impl Body {
             phones,
             emails,
             address,
+            renewal_on,
+            maintenance_on,
             notes
         );
         self

@@ -162,6 +162,8 @@ pub const CUSTOMER_FIELDS: &[&str] = &[
     "phones",
     "emails",
     "address",
+    "renewal_on",
+    "maintenance_on",
     "notes",
 ];
 
@@ -249,6 +251,8 @@ pub fn CustomerFields(
                     <SelectField id="stage" label_key="customers-field-stage" options=Signal::derive(move || stage_options(i18n, None)) value=draft.stage error=err_for(errors, "lifecycle_stage") />
                     <TextField id="industry" label=label("customers-field-industry") kind="text" autocomplete="off" value=draft.industry error=err_for(errors, "industry") />
                     <TextField id="source" label=label("customers-field-source") kind="text" autocomplete="off" value=draft.source error=err_for(errors, "source") />
+                    <TextField id="renewal_on" label=label("customers-field-renewal-on") kind="date" autocomplete="off" value=draft.renewal_on error=err_for(errors, "renewal_on") />
+                    <TextField id="maintenance_on" label=label("customers-field-maintenance-on") kind="date" autocomplete="off" value=draft.maintenance_on error=err_for(errors, "maintenance_on") />
                     <SelectField id="region" label_key="customers-field-region" options=regions value=draft.region error=err_for(errors, "region_id") />
                     {may_assign.then(|| view! {
                         <SelectField id="owner" label_key="customers-field-owner" options=owners value=draft.owner error=err_for(errors, "owner_id") />

@@ -37,6 +37,12 @@ pub struct Customer {
     pub emails: Vec<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// When the contract is up for renewal (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub renewal_on: Option<String>,
+    /// When the installed equipment is due for maintenance (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub maintenance_on: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
     #[serde(default)]
@@ -65,6 +71,9 @@ pub struct Contact {
     pub emails: Vec<String>,
     #[serde(default)]
     pub version: i64,
+    /// `YYYY-MM-DD`, or `--MM-DD` when the year is not known.
+    #[serde(default)]
+    pub birthday: Option<String>,
     /// 勿扰: channels not to use, with who set each and when.
     #[serde(default)]
     pub do_not_contact: Vec<DncMark>,

@@ -99,6 +99,7 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
     let session = Session::get();
     let name = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
+    let birthday = RwSignal::new(String::new());
     let phones = RwSignal::new(vec![String::new()]);
     let emails = RwSignal::new(vec![String::new()]);
     let errors = RwSignal::new(None::<ApiError>);
@@ -133,10 +134,13 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
             return;
         }
         let t = title.get_untracked().trim().to_owned();
+        let b = birthday.get_untracked().trim().to_owned();
         #[derive(serde::Serialize)]
         struct ContactBody {
             name: String,
             title: Option<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            birthday: Option<String>,
             phones: Vec<String>,
             emails: Vec<String>,
             do_not_contact: Vec<String>,
@@ -144,6 +148,7 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
         let body = ContactBody {
             name: name.get_untracked().trim().to_owned(),
             title: (!t.is_empty()).then_some(t),
+            birthday: (!b.is_empty()).then_some(b),
             phones: ps,
             emails: es,
             do_not_contact: dnc.get_untracked(),
@@ -165,9 +170,11 @@ fn ContactForm(customer_id: String, on_done: Callback<Option<Contact>>) -> impl 
     view! {
         <form class="cust-contact-form" novalidate data-testid="contact-form" on:submit=on_submit
             aria-label=t("customers-add-contact") aria-busy=Signal::derive(move || pending.get().to_string())>
-            <ProblemAlert error=errors shown_fields=&["name", "title", "phones", "emails"] />
+            <ProblemAlert error=errors shown_fields=&["name", "title", "birthday", "phones", "emails"] />
             <TextField id="contact-name" label=label("customers-contact-name") required=true kind="text" autocomplete="name" value=name error=err_for(errors, "name") />
             <TextField id="contact-title" label=label("customers-contact-title") kind="text" autocomplete="organization-title" value=title error=err_for(errors, "title") />
+            <TextField id="contact-birthday" label=label("customers-contact-birthday") kind="text" autocomplete="bday" value=birthday error=err_for(errors, "birthday") />
+            <p class="field__hint cust-hint">{t("customers-contact-birthday-hint")}</p>
             <ListField id="contact-phones" field="phones" label_key="customers-field-phones" add_key="customers-add-phone" kind="tel" values=phones errors=errors />
             <ListField id="contact-emails" field="emails" label_key="customers-field-emails" add_key="customers-add-email" kind="email" values=emails errors=errors />
             <DncChoice chosen=dnc />
@@ -316,6 +323,10 @@ fn ContactItem(
         <li class="cust-contact" data-testid="contact">
             <p class="cust-contact__name">{c.name.clone()}
                 {c.title.clone().map(|t| view! { <span class="muted">{format!(" · {t}")}</span> })}
+                {c.birthday.clone().map(|b| {
+                    let shown = b.trim_start_matches("--").to_owned();
+                    view! { <span class="muted" data-testid="contact-birthday">{move || format!(" · {} {shown}", i18n.t("customers-contact-birthday"))}</span> }
+                })}
             </p>
             {marks}
             <div class="cust-contact__links">{phones}{emails}</div>

@@ -63,6 +63,8 @@ fn read_view(s: Section, c: &Customer) -> AnyView {
                     {row("customers-field-kind", Signal::derive(move || i18n.t(&kind)).into_any())}
                     {row("customers-field-industry", text(&c.industry))}
                     {row("customers-field-source", text(&c.source))}
+                    {row("customers-field-renewal-on", text(&c.renewal_on))}
+                    {row("customers-field-maintenance-on", text(&c.maintenance_on))}
                     {row("customers-field-tags", tags)}
                 </dl>
             }
