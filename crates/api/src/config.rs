@@ -24,6 +24,65 @@ pub struct Settings {
     pub rate_limit_burst: f64,
     /// Open connections per worker beyond which new ones wait.
     pub max_connections: usize,
+    /// How often the reminder scheduler looks for what is due (0: never, for tests).
+    pub remind_every_secs: u64,
+    /// Where reminder e-mails go out; none: e-mail is off.
+    pub smtp: Option<Smtp>,
+    /// The address users reach Kehu at (`https://crm.example.com`), for links
+    /// in e-mails and calendar subscriptions; unset: taken from each request.
+    pub public_url: Option<String>,
+}
+
+/// How Kehu's e-mail leaves: an SMTP server (a relay or a provider's submission port).
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. `Kehu <crm@example.com>`.
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP: only to a relay on a trusted network.
+    None,
+    /// Upgrade with STARTTLS (port 587); refuse servers that cannot.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+fn smtp_from_env() -> Result<Option<Smtp>, String> {
+    let Some(host) = var("KEHU_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let tls = match var("KEHU_SMTP_TLS").as_deref().unwrap_or("starttls") {
+        "none" => SmtpTls::None,
+        "starttls" => SmtpTls::StartTls,
+        "tls" => SmtpTls::Tls,
+        other => {
+            return Err(format!(
+                "KEHU_SMTP_TLS must be none, starttls or tls, got {other:?}"
+            ));
+        }
+    };
+    let default_port = match tls {
+        SmtpTls::None => 25,
+        SmtpTls::StartTls => 587,
+        SmtpTls::Tls => 465,
+    };
+    let from = var("KEHU_SMTP_FROM").ok_or("KEHU_SMTP_FROM is required with KEHU_SMTP_HOST")?;
+    Ok(Some(Smtp {
+        host,
+        port: num("KEHU_SMTP_PORT", default_port)?,
+        tls,
+        username: var("KEHU_SMTP_USERNAME"),
+        password: var("KEHU_SMTP_PASSWORD"),
+        from,
+    }))
 }
 
 fn var(name: &str) -> Option<String> {
@@ -79,6 +138,9 @@ impl Settings {
             rate_limit_per_sec: num("KEHU_RATE_LIMIT_PER_SEC", 100.0)?,
             rate_limit_burst: num("KEHU_RATE_LIMIT_BURST", 200.0)?,
             max_connections: num("KEHU_MAX_CONNECTIONS", 1024)?,
+            remind_every_secs: num("KEHU_REMIND_EVERY_SECS", 60)?,
+            smtp: smtp_from_env()?,
+            public_url: var("KEHU_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
         })
     }
 }

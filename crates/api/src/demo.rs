@@ -154,6 +154,11 @@ fn diesel_err(e: String) -> diesel::result::Error {
     diesel::result::Error::QueryBuilderError(e.into())
 }
 
+/// A date `days` from today, `YYYY-MM-DD`.
+fn soon(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
 fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
     let east = unit(c, UnitKind::Region, "华东", None)?;
     let shanghai = unit(c, UnitKind::Region, "上海", Some(&east))?;
@@ -354,6 +359,9 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
             emails: Some(vec![format!("info@{domain}")]),
             address: Some(None),
             notes: Some(None),
+            // some renewals and maintenance visits soon, so reminders have something to say
+            renewal_on: (i % 4 == 0).then(|| Some(soon((i * 7 % 60) as i64))),
+            maintenance_on: (i % 6 == 1).then(|| Some(soon((i * 5 % 30) as i64))),
         };
         let creator = Creator {
             user_id: ids[0].clone(),
@@ -379,6 +387,8 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
                 )]),
                 emails: Some(vec![format!("contact{k}@{domain}")]),
                 notes: None,
+                birthday: (k == 0 && i % 3 == 0)
+                    .then(|| Some(format!("--{}", &soon((i * 11 % 45) as i64)[5..]))),
                 // some people asked not to be called: the UI must show it
                 do_not_contact: (k == 1).then(|| vec!["call".to_owned()]),
                 by: kehu_domain::contact::DncBy {

@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod openapi;
+pub mod remind;
 pub mod repo;
 pub mod seed;
 pub mod startup;

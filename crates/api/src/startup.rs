@@ -57,6 +57,7 @@ pub async fn build(settings: Settings, seed: Seed) -> Result<Application, String
     refresh_duplicate_keys_in_background(state.pool.clone());
     recycle_pool_periodically(state.pool.clone());
     http::imports::lease::resume_periodically(state.pool.clone());
+    remind_periodically(&settings, state.pool.clone())?;
     // SQLite's statistics drift as data grows; `PRAGMA optimize` refreshes what needs it.
     let pool = state.pool.clone();
     actix_web::rt::spawn(async move {
@@ -189,6 +190,41 @@ fn recycle_pool_periodically(pool: db::DbPool) {
             std::thread::sleep(POOL_RECYCLE_EVERY);
         }
     });
+}
+
+/// Runs the reminder scheduler and sends due e-mails every few seconds (as
+/// configured). Every node runs it; notifications are made once and each
+/// e-mail is claimed before it is sent, so nodes never double up.
+fn remind_periodically(settings: &Settings, pool: db::DbPool) -> Result<(), String> {
+    if settings.remind_every_secs == 0 {
+        return Ok(());
+    }
+    let mailer = settings
+        .smtp
+        .as_ref()
+        .map(|s| crate::remind::mail::Mailer::new(s, settings.public_url.clone()))
+        .transpose()?;
+    let every = std::time::Duration::from_secs(settings.remind_every_secs);
+    std::thread::spawn(move || {
+        loop {
+            let run = pool.get().map_err(|e| e.to_string()).and_then(|mut c| {
+                let made = crate::remind::scheduler::tick(&mut c, db::now(), mailer.is_some())
+                    .map_err(|e| e.to_string())?;
+                let sent = match &mailer {
+                    Some(m) => m.send_due(&mut c, db::now()).map_err(|e| e.to_string())?,
+                    None => 0,
+                };
+                Ok((made, sent))
+            });
+            match run {
+                Ok((0, 0)) => {}
+                Ok((made, sent)) => tracing::info!(made, sent, "reminders"),
+                Err(e) => tracing::warn!(error = %e, "reminder scheduler failed; will retry"),
+            }
+            std::thread::sleep(every);
+        }
+    });
+    Ok(())
 }
 
 /// Creates the first administrator, only into a database without users.

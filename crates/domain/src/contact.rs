@@ -1,6 +1,7 @@
 //! A person at a customer whom the company deals with.
 
 use crate::error::{Collector, FieldError, Invalid};
+use crate::remind::Birthday;
 use crate::text::{self, Email, Phone};
 use serde::{Deserialize, Serialize};
 
@@ -103,6 +104,8 @@ pub struct RawContact {
     pub notes: Option<Option<String>>,
     /// The channels the contact must not be reached by (replaces the set).
     pub do_not_contact: Option<Vec<String>>,
+    /// `YYYY-MM-DD`, or `--MM-DD` without the year; null clears it.
+    pub birthday: Option<Option<String>>,
     /// Who is changing the contact, for newly set do-not-contact marks.
     pub by: DncBy,
 }
@@ -115,6 +118,7 @@ pub struct Contact {
     pub emails: Vec<Email>,
     pub notes: Option<String>,
     pub do_not_contact: Vec<DncMark>,
+    pub birthday: Option<Birthday>,
 }
 
 impl Contact {
@@ -173,6 +177,12 @@ impl Contact {
                 ))
                 .unwrap_or_default();
         }
+        if let Some(b) = &raw.birthday {
+            next.birthday = match b.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(b) => c.take(Birthday::parse("birthday", b)),
+            };
+        }
         if let Some(d) = &raw.do_not_contact {
             let wanted = parse_channels(&mut c, d);
             next.do_not_contact = mark(&self.do_not_contact, &wanted, &raw.by);
@@ -210,6 +220,7 @@ impl Contact {
                         .collect::<Vec<_>>(),
                 ),
             ),
+            ("birthday", self.birthday.map(|b| b.to_string())),
         ]
     }
 }
@@ -217,6 +228,34 @@ impl Contact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn birthday_with_or_without_year_and_cleared_by_null() {
+        let c = Contact::create(RawContact {
+            name: Some("王芳".into()),
+            birthday: Some(Some("--02-29".into())),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            c.birthday.map(|b| b.to_string()).as_deref(),
+            Some("--02-29")
+        );
+        let e = c
+            .patch(RawContact {
+                birthday: Some(Some("1990-02-30".into())),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.0[0].field, "birthday");
+        let cleared = c
+            .patch(RawContact {
+                birthday: Some(None),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(cleared.birthday, None);
+    }
 
     #[test]
     fn a_contact_needs_a_name() {

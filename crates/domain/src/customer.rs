@@ -1,5 +1,6 @@
 //! A customer: a company or a person the company does business with.
 
+use crate::date::Date;
 use crate::error::{Collector, FieldError, Invalid};
 use crate::text::{self, Email, Phone, Tag};
 use serde::{Deserialize, Serialize};
@@ -90,6 +91,10 @@ pub struct RawCustomer {
     pub emails: Option<Vec<String>>,
     pub address: Option<Option<String>>,
     pub notes: Option<Option<String>>,
+    /// `YYYY-MM-DD`; the day the contract is up for renewal.
+    pub renewal_on: Option<Option<String>>,
+    /// `YYYY-MM-DD`; the day the next maintenance is due.
+    pub maintenance_on: Option<Option<String>>,
 }
 
 /// A customer's own fields, all known to be valid. References (region,
@@ -111,6 +116,8 @@ pub struct Customer {
     pub emails: Vec<Email>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    pub renewal_on: Option<Date>,
+    pub maintenance_on: Option<Date>,
 }
 
 /// Who is creating a customer, for the defaults a new record gets.
@@ -201,6 +208,8 @@ impl Customer {
             emails: rest.emails,
             address: rest.address,
             notes: rest.notes,
+            renewal_on: rest.renewal_on,
+            maintenance_on: rest.maintenance_on,
         })
     }
 
@@ -241,6 +250,8 @@ impl Customer {
         next.emails = rest.emails;
         next.address = rest.address;
         next.notes = rest.notes;
+        next.renewal_on = rest.renewal_on;
+        next.maintenance_on = rest.maintenance_on;
         Ok(next)
     }
 
@@ -281,6 +292,8 @@ impl Customer {
             ),
             ("address", self.address.clone()),
             ("notes", self.notes.clone()),
+            ("renewal_on", self.renewal_on.map(|d| d.to_string())),
+            ("maintenance_on", self.maintenance_on.map(|d| d.to_string())),
         ]
     }
 
@@ -326,6 +339,23 @@ struct Rest {
     emails: Vec<Email>,
     address: Option<String>,
     notes: Option<String>,
+    renewal_on: Option<Date>,
+    maintenance_on: Option<Date>,
+}
+
+/// An optional date field: unsent keeps `cur`, null or blank clears it.
+fn opt_date(
+    c: &mut Collector,
+    field: &str,
+    v: &Option<Option<String>>,
+    cur: Option<Date>,
+) -> Option<Date> {
+    match v {
+        None => cur,
+        Some(None) => None,
+        Some(Some(s)) if s.trim().is_empty() => None,
+        Some(Some(s)) => c.take(Date::parse(field, s)),
+    }
 }
 
 impl Rest {
@@ -417,7 +447,21 @@ impl Rest {
             text::NOTES_MAX,
             true,
         );
+        let renewal_on = opt_date(
+            c,
+            "renewal_on",
+            &raw.renewal_on,
+            current.and_then(|x| x.renewal_on),
+        );
+        let maintenance_on = opt_date(
+            c,
+            "maintenance_on",
+            &raw.maintenance_on,
+            current.and_then(|x| x.maintenance_on),
+        );
         Rest {
+            renewal_on,
+            maintenance_on,
             industry,
             source,
             product_line_ids,
@@ -433,6 +477,32 @@ impl Rest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renewal_and_maintenance_dates() {
+        let mut r = raw("华联");
+        r.renewal_on = Some(Some("2026-12-31".into()));
+        r.maintenance_on = Some(Some("2026-02-30".into()));
+        let e = Customer::create(r, &rep()).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].field, "maintenance_on");
+        let mut r = raw("华联");
+        r.renewal_on = Some(Some("2026-12-31".into()));
+        let c = Customer::create(r, &rep()).unwrap();
+        assert_eq!(
+            c.renewal_on.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-31")
+        );
+        let kept = c.patch(RawCustomer::default()).unwrap();
+        assert_eq!(kept.renewal_on, c.renewal_on);
+        let cleared = c
+            .patch(RawCustomer {
+                renewal_on: Some(None),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(cleared.renewal_on, None);
+    }
 
     fn rep() -> Creator {
         Creator {

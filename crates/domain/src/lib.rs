@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod contact;
 pub mod customer;
+pub mod date;
 pub mod dedup;
 pub mod error;
 pub mod import;
@@ -17,6 +18,7 @@ pub mod org;
 pub mod ownership;
 pub mod paging;
 pub mod pool;
+pub mod remind;
 pub mod text;
 pub mod user;
 

@@ -394,6 +394,9 @@ pub fn merge(
         emails,
         address: one(p(Field::Address), &s.address, &o.address),
         notes: notes.flatten(),
+        // no pick for these yet: the survivor's date wins, the duplicate's fills a gap
+        renewal_on: s.renewal_on.or(o.renewal_on),
+        maintenance_on: s.maintenance_on.or(o.maintenance_on),
     };
     let stage_change = (customer.lifecycle_stage != s.lifecycle_stage).then(|| Transition {
         from: s.lifecycle_stage,

@@ -170,6 +170,30 @@ pub fn to_utc(t: NaiveDateTime) -> DateTime<Utc> {
     DateTime::from_naive_utc_and_offset(t, Utc)
 }
 
+/// A stored date as the domain's.
+pub fn to_date(d: chrono::NaiveDate) -> Option<kehu_domain::date::Date> {
+    use chrono::Datelike;
+    kehu_domain::date::Date::new(d.year(), d.month() as u8, d.day() as u8)
+}
+
+/// The domain's date as stored.
+pub fn from_date(d: kehu_domain::date::Date) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(d.year(), u32::from(d.month()), u32::from(d.day()))
+        .unwrap_or_default()
+}
+
+/// A stored UTC time as the domain's instant.
+pub fn to_seconds(t: NaiveDateTime) -> kehu_domain::date::UtcSeconds {
+    kehu_domain::date::UtcSeconds(t.and_utc().timestamp())
+}
+
+/// The domain's instant as stored.
+pub fn from_seconds(s: kehu_domain::date::UtcSeconds) -> NaiveDateTime {
+    DateTime::from_timestamp(s.0, 0)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
 /// A new time-ordered id (UUIDv7): unique without coordination between API
 /// nodes, and ordered by creation so B-tree inserts stay local.
 pub fn new_id() -> String {

@@ -41,6 +41,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        time_zone -> Text,
     }
 }
 
@@ -148,6 +149,8 @@ diesel::table! {
         version -> BigInt,
         keys_version -> Integer,
         merged_into_id -> Nullable<Text>,
+        renewal_on -> Nullable<Date>,
+        maintenance_on -> Nullable<Date>,
     }
 }
 
@@ -253,6 +256,8 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         version -> BigInt,
         do_not_contact -> Text,
+        birthday -> Nullable<Text>,
+        birthday_md -> Nullable<Text>,
     }
 }
 
@@ -331,6 +336,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_preferences (user_id) {
+        user_id -> Text,
+        in_app -> Bool,
+        email -> Bool,
+        quiet_start -> Nullable<Integer>,
+        quiet_end -> Nullable<Integer>,
+        kinds_off -> Text,
+        birthday_days_before -> Integer,
+        renewal_days_before -> Integer,
+        maintenance_days_before -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        dedup_key -> Text,
+        title -> Text,
+        body -> Nullable<Text>,
+        record_type -> Nullable<Text>,
+        record_id -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        due_at -> Timestamp,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        shown -> Bool,
+        email_state -> Text,
+        email_after -> Nullable<Timestamp>,
+        email_lease_until -> Nullable<Timestamp>,
+        email_attempts -> Integer,
+        email_sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reminders (id) {
+        id -> Text,
+        user_id -> Text,
+        remind_at -> Timestamp,
+        note -> Text,
+        customer_id -> Nullable<Text>,
+        activity_id -> Nullable<Text>,
+        fired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (user_id) {
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(import_rows -> imports (import_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -360,4 +424,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_rows,
     import_templates,
+    notification_preferences,
+    notifications,
+    reminders,
+    calendar_tokens,
 );

@@ -239,6 +239,7 @@ async fn load_me(state: &AppState, auth: Auth) -> Result<Me, ApiError> {
         product_line_ids: user.product_line_ids,
         partner_id: user.row.partner_id,
         locale: user.row.locale,
+        time_zone: user.row.time_zone,
         authenticated_via: match auth.via {
             Via::Session => "session".into(),
             Via::ApiKey { .. } => "api_key".into(),

@@ -11,6 +11,8 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod imports;
+pub mod me_remind;
+pub mod notifications;
 pub mod org;
 pub mod org_audit;
 pub mod roles;
@@ -50,4 +52,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     audit::configure(cfg);
     contacts::configure(cfg);
     imports::configure(cfg);
+    notifications::configure(cfg);
+    me_remind::configure(cfg);
 }

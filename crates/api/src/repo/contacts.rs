@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use kehu_domain::access::Predicate;
 use kehu_domain::contact::{Contact, DncMark};
+use kehu_domain::remind::Birthday;
 use kehu_domain::text::{Email, Phone};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -28,6 +29,7 @@ pub struct ContactRow {
     pub version: i64,
     /// JSON list of the do-not-contact marks.
     pub do_not_contact: String,
+    pub birthday: Option<String>,
 }
 
 impl ContactRow {
@@ -51,6 +53,10 @@ impl ContactRow {
                 .collect(),
             notes: self.notes.clone(),
             do_not_contact: self.marks(),
+            birthday: self
+                .birthday
+                .as_deref()
+                .and_then(|b| Birthday::parse("birthday", b).ok()),
         }
     }
 }
@@ -226,6 +232,8 @@ pub fn insert(
             contacts::notes.eq(&v.notes),
             contacts::search_text.eq(v.search_text()),
             contacts::do_not_contact.eq(json(&v.do_not_contact)),
+            contacts::birthday.eq(v.birthday.map(|b| b.to_string())),
+            contacts::birthday_md.eq(v.birthday.map(|b| b.month_day())),
             contacts::created_by.eq(by),
             contacts::created_at.eq(now),
             contacts::updated_by.eq(by),
@@ -268,6 +276,8 @@ pub fn update(
             contacts::notes.eq(&v.notes),
             contacts::search_text.eq(v.search_text()),
             contacts::do_not_contact.eq(json(&v.do_not_contact)),
+            contacts::birthday.eq(v.birthday.map(|b| b.to_string())),
+            contacts::birthday_md.eq(v.birthday.map(|b| b.month_day())),
             contacts::updated_by.eq(by),
             contacts::updated_at.eq(now),
             contacts::version.eq(expected_version + 1),

@@ -6,7 +6,7 @@
 use super::access_sql::CustomerCondition;
 use crate::db::schema::{customer_collaborators, customer_product_lines, customers, users};
 use crate::db::{Db, DbConnection};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use kehu_domain::access::RecordFacts;
 use kehu_domain::customer::{Customer, CustomerKind, LifecycleStage};
@@ -50,6 +50,8 @@ pub struct CustomerRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    pub renewal_on: Option<NaiveDate>,
+    pub maintenance_on: Option<NaiveDate>,
 }
 
 /// A customer row with its product lines.
@@ -90,6 +92,8 @@ impl CustomerRecord {
                 .collect(),
             address: r.address.clone(),
             notes: r.notes.clone(),
+            renewal_on: r.renewal_on.and_then(crate::db::to_date),
+            maintenance_on: r.maintenance_on.and_then(crate::db::to_date),
         }
     }
 }

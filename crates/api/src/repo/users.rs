@@ -18,6 +18,8 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// IANA zone: the user's days and hours for reminders.
+    pub time_zone: String,
 }
 
 /// A user with their assignments.

@@ -155,6 +155,10 @@ pub fn settings(db: &TestDb) -> Settings {
         rate_limit_per_sec: 0.0,
         rate_limit_burst: 0.0,
         max_connections: 1024,
+        // reminder tests tick the scheduler themselves, at the times they choose
+        remind_every_secs: 0,
+        smtp: None,
+        public_url: None,
     }
 }
 

@@ -54,6 +54,8 @@ fn every_operation_documents_security_and_errors() {
                 "/api/v1/auth/login",
                 "/api/v1/auth/refresh",
                 "/api/v1/auth/logout",
+                // the secret in the address is the key, for calendar applications
+                "/api/v1/calendar/{token}.ics",
                 "/healthz",
                 "/readyz",
             ];

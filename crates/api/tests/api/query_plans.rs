@@ -57,7 +57,7 @@ use kehu_api::repo::customers::{
     self as store, After, CursorValue, CustomerFilter, CustomerRow, Liveness, OwnerFilter, Sort,
     SortKey,
 };
-use kehu_api::repo::{self, contacts, customers::stages};
+use kehu_api::repo::{self, contacts, customers::stages, reminders};
 use kehu_domain::access::{self, Action, Resource, Subject};
 use kehu_domain::customer::LifecycleStage;
 use kehu_domain::ownership::OwnerChangeKind;
@@ -521,6 +521,33 @@ async fn no_full_scans(app: TestApp) {
             &[],
         );
     }
+    // the reminder scheduler: dates in a window, birthdays by month and day
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap(),
+    );
+    for which in [
+        reminders::CustomerDate::Renewal,
+        reminders::CustomerDate::Maintenance,
+    ] {
+        chk.check(
+            &format!("{which:?} dates due"),
+            explain::plan(
+                c,
+                reminders::customers_dated_query(which, from, to, None).select(customers::id),
+            ),
+            &[],
+        );
+    }
+    let month_days: Vec<String> = (1..=40).map(|d| format!("12-{:02}", d % 31 + 1)).collect();
+    chk.check(
+        "birthdays due",
+        explain::plan(
+            c,
+            reminders::birthdays_query(&month_days).select(contacts::ContactRow::as_select()),
+        ),
+        &[],
+    );
     // export: the contacts of a batch of customers
     let batch: Vec<String> = customers::table
         .select(customers::id)

@@ -96,6 +96,27 @@ fn kind(v: &str) -> String {
     .to_owned()
 }
 
+/// A date as spreadsheets hold it: `2026-12-01`, `2026/12/1`, `2026.12.1`,
+/// `2026年12月1日`; a birthday may lack the year (`12-01`, `12月1日`).
+/// Anything else is passed on as written, for the domain to refuse.
+fn date(v: &str, year_optional: bool) -> String {
+    let parts: Vec<&str> = v
+        .trim()
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let all_digits = parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    match parts.as_slice() {
+        [y, m, d] if all_digits && y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        [m, d] if all_digits && year_optional && m.len() <= 2 && d.len() <= 2 => {
+            format!("--{m:0>2}-{d:0>2}")
+        }
+        _ => v.trim().to_owned(),
+    }
+}
+
 fn column_names(columns: &[String], m: &Mapping, f: Field) -> Option<String> {
     let names: Vec<&str> = m
         .columns(f)
@@ -118,6 +139,7 @@ fn errors(
             let field = match (contact || person, base) {
                 (true, "name") => Some(Field::ContactName),
                 (true, "title") => Some(Field::ContactTitle),
+                (true, "birthday") => Some(Field::ContactBirthday),
                 (true, "phones") if !m.has(Field::Phones) || contact => Some(Field::ContactPhones),
                 (true, "emails") if !m.has(Field::Emails) || contact => Some(Field::ContactEmails),
                 _ => Field::parse(base),
@@ -188,6 +210,8 @@ pub fn draft(
         emails: Some(emails),
         address: one(row, m, Field::Address).map(Some),
         notes: one(row, m, Field::Notes).map(Some),
+        renewal_on: one(row, m, Field::RenewalOn).map(|v| Some(date(&v, false))),
+        maintenance_on: one(row, m, Field::MaintenanceOn).map(|v| Some(date(&v, false))),
         ..RawCustomer::default()
     };
     let customer = Customer::create(raw, creator).map_err(|e| errors(e, columns, m, false, person));
@@ -198,6 +222,7 @@ pub fn draft(
             title: one(row, m, Field::ContactTitle).map(Some),
             phones: Some(many(row, m, Field::ContactPhones)),
             emails: Some(many(row, m, Field::ContactEmails)),
+            birthday: one(row, m, Field::ContactBirthday).map(|v| Some(date(&v, true))),
             ..RawContact::default()
         })
         .map(Some)
@@ -244,6 +269,8 @@ pub fn merge(existing: &Customer, row: &Draft) -> Customer {
             Field::Source => next.source = new.source.clone(),
             Field::Address => next.address = new.address.clone(),
             Field::Notes => next.notes = new.notes.clone(),
+            Field::RenewalOn => next.renewal_on = new.renewal_on,
+            Field::MaintenanceOn => next.maintenance_on = new.maintenance_on,
             Field::Kind
                 if new.kind != CustomerKind::Person || existing.kind == CustomerKind::Person =>
             {
@@ -297,6 +324,39 @@ mod tests {
             line: 2,
             cells: cells.iter().map(|c| (*c).to_owned()).collect(),
         }
+    }
+
+    #[test]
+    fn dates_as_spreadsheets_write_them() {
+        let (cols, m) = setup(
+            &["公司", "续约日期", "维保日期", "联系人", "生日"],
+            &[
+                Field::Name,
+                Field::RenewalOn,
+                Field::MaintenanceOn,
+                Field::ContactName,
+                Field::ContactBirthday,
+            ],
+        );
+        let d = draft(
+            &row(&["华联", "2026/12/1", "2027年3月5日", "王芳", "7月14日"]),
+            &cols,
+            &m,
+            &creator(),
+        )
+        .unwrap();
+        assert_eq!(d.customer.renewal_on.unwrap().to_string(), "2026-12-01");
+        assert_eq!(d.customer.maintenance_on.unwrap().to_string(), "2027-03-05");
+        assert_eq!(d.contact.unwrap().birthday.unwrap().to_string(), "--07-14");
+        let e = draft(
+            &row(&["华联", "明年", "", "王芳", "1990-02-30"]),
+            &cols,
+            &m,
+            &creator(),
+        )
+        .unwrap_err();
+        let cols_named: Vec<_> = e.iter().map(|x| x.column.as_deref()).collect();
+        assert_eq!(cols_named, [Some("续约日期"), Some("生日")]);
     }
 
     #[test]

@@ -24,10 +24,13 @@ pub enum Field {
     ContactTitle,
     ContactPhones,
     ContactEmails,
+    RenewalOn,
+    MaintenanceOn,
+    ContactBirthday,
 }
 
 impl Field {
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 18] = [
         Field::Name,
         Field::Kind,
         Field::Industry,
@@ -43,6 +46,9 @@ impl Field {
         Field::ContactTitle,
         Field::ContactPhones,
         Field::ContactEmails,
+        Field::RenewalOn,
+        Field::MaintenanceOn,
+        Field::ContactBirthday,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +68,9 @@ impl Field {
             Field::ContactTitle => "contact_title",
             Field::ContactPhones => "contact_phones",
             Field::ContactEmails => "contact_emails",
+            Field::RenewalOn => "renewal_on",
+            Field::MaintenanceOn => "maintenance_on",
+            Field::ContactBirthday => "contact_birthday",
         }
     }
 
@@ -166,6 +175,33 @@ impl Field {
             ],
             Field::ContactPhones => &["联系人电话", "联系人手机", "contactphone", "contactmobile"],
             Field::ContactEmails => &["联系人邮箱", "contactemail"],
+            Field::RenewalOn => &[
+                "续约日期",
+                "续费日期",
+                "合同到期",
+                "合同到期日",
+                "到期日期",
+                "renewal",
+                "renewaldate",
+                "renewalon",
+            ],
+            Field::MaintenanceOn => &[
+                "维保日期",
+                "维护日期",
+                "保养日期",
+                "maintenance",
+                "maintenancedate",
+                "maintenanceon",
+            ],
+            Field::ContactBirthday => &[
+                "生日",
+                "联系人生日",
+                "出生日期",
+                "birthday",
+                "birthdate",
+                "dateofbirth",
+                "contactbirthday",
+            ],
         }
     }
 }

@@ -165,12 +165,14 @@ fn customer_cells(r: &store::CustomerRecord, n: &Names) -> Vec<Cell> {
         Cell::Text(list_of(&c.emails)),
         Cell::Text(list_of(&c.tags)),
         opt(&c.address),
+        Cell::Text(c.renewal_on.map(|d| d.to_string()).unwrap_or_default()),
+        Cell::Text(c.maintenance_on.map(|d| d.to_string()).unwrap_or_default()),
         Cell::Time(db::to_utc(c.created_at)),
         Cell::Time(db::to_utc(c.updated_at)),
     ]
 }
 
-const CUSTOMER_HEAD: [&str; 14] = [
+const CUSTOMER_HEAD: [&str; 16] = [
     "id",
     "name",
     "kind",
@@ -183,10 +185,12 @@ const CUSTOMER_HEAD: [&str; 14] = [
     "emails",
     "tags",
     "address",
+    "renewal_on",
+    "maintenance_on",
     "created_at",
     "updated_at",
 ];
-const CONTACT_HEAD: [&str; 9] = [
+const CONTACT_HEAD: [&str; 10] = [
     "customer_id",
     "customer",
     "contact_id",
@@ -195,6 +199,7 @@ const CONTACT_HEAD: [&str; 9] = [
     "phones",
     "emails",
     "do_not_contact",
+    "birthday",
     "updated_at",
 ];
 
@@ -249,6 +254,7 @@ fn page(
                     Cell::Text(list_of(&k.phones)),
                     Cell::Text(list_of(&k.emails)),
                     Cell::Text(refused.join("; ")),
+                    opt(&k.birthday),
                     Cell::Time(db::to_utc(k.updated_at)),
                 ]);
             }

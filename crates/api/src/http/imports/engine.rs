@@ -381,6 +381,11 @@ pub struct Before {
     pub phones: Vec<String>,
     pub emails: Vec<String>,
     pub tags: Vec<String>,
+    // absent in imports made before these fields existed
+    #[serde(default)]
+    pub renewal_on: Option<String>,
+    #[serde(default)]
+    pub maintenance_on: Option<String>,
 }
 
 impl Before {
@@ -394,6 +399,8 @@ impl Before {
             phones: v.phones.iter().map(|p| p.as_str().to_owned()).collect(),
             emails: v.emails.iter().map(|e| e.as_str().to_owned()).collect(),
             tags: v.tags.iter().map(|t| t.as_str().to_owned()).collect(),
+            renewal_on: v.renewal_on.map(|d| d.to_string()),
+            maintenance_on: v.maintenance_on.map(|d| d.to_string()),
         }
     }
 }

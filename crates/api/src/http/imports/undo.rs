@@ -13,6 +13,7 @@ use crate::repo::imports::{self as imports, ImportRow, status};
 use kehu_domain::access::Action;
 use kehu_domain::audit::{self, Action as AuditAction};
 use kehu_domain::customer::CustomerKind;
+use kehu_domain::date::Date;
 use kehu_domain::text::{Email, Phone, Tag};
 use std::collections::BTreeMap;
 
@@ -124,6 +125,9 @@ pub fn undo(c: &mut DbConnection, auth: &Auth, imp: &ImportRow) -> Result<(), Ap
             restored.source = b.source;
             restored.address = b.address;
             restored.notes = b.notes;
+            let date = |s: Option<String>| s.and_then(|s| Date::parse("date", &s).ok());
+            restored.renewal_on = date(b.renewal_on);
+            restored.maintenance_on = date(b.maintenance_on);
             restored.phones = b
                 .phones
                 .iter()

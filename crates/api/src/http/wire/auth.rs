@@ -75,6 +75,10 @@ pub struct Me {
     /// Preferred language (`zh-CN`, `zh-TW`, `en`), remembered for the user; null: not chosen.
     #[schema(example = "zh-CN")]
     pub locale: Option<String>,
+    /// The user's IANA time zone (change it with PUT /me/preferences); their
+    /// days, reminders and quiet hours are in it.
+    #[schema(example = "Asia/Shanghai")]
+    pub time_zone: String,
     /// How the request was authenticated: `session` or `api_key`.
     #[schema(example = "session")]
     pub authenticated_via: String,

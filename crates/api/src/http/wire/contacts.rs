@@ -29,6 +29,11 @@ pub struct ContactOut {
     /// 勿扰: channels this contact must not be reached by, with who set each
     /// and when. Whatever calls, e-mails, texts or posts to a contact honours them.
     pub do_not_contact: Vec<DoNotContactOut>,
+    /// `YYYY-MM-DD`, or `--MM-DD` when the year is not known. The customer's
+    /// owner is reminded on the day in their own time zone (29 February on
+    /// the 28th in other years).
+    #[schema(example = "--07-14")]
+    pub birthday: Option<String>,
 }
 
 /// A channel the contact must not be reached by.
@@ -96,6 +101,7 @@ impl From<ContactRow> for ContactOut {
             .collect();
         Self {
             do_not_contact,
+            birthday: r.birthday,
             id: r.id,
             customer_id: r.customer_id,
             name: r.name,
@@ -130,6 +136,9 @@ pub struct ContactCreate {
     pub notes: Option<String>,
     /// Channels the contact must not be reached by (勿扰).
     pub do_not_contact: Option<Vec<Channel>>,
+    /// `YYYY-MM-DD`, or `--MM-DD` without the year.
+    #[schema(example = "1985-07-14")]
+    pub birthday: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -147,6 +156,10 @@ pub struct ContactUpdate {
     /// The channels the contact must not be reached by, replacing the set:
     /// marks already set keep who set them and when.
     pub do_not_contact: Option<Vec<Channel>>,
+    /// `YYYY-MM-DD`, or `--MM-DD` without the year; null clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, example = "--07-14")]
+    pub birthday: Option<Option<String>>,
 }
 
 impl From<ContactCreate> for RawContact {
@@ -157,6 +170,7 @@ impl From<ContactCreate> for RawContact {
             phones: b.phones,
             emails: b.emails,
             notes: b.notes.map(Some),
+            birthday: b.birthday.map(Some),
             do_not_contact: channel_names(b.do_not_contact),
             by: Default::default(),
         }
@@ -171,6 +185,7 @@ impl From<ContactUpdate> for RawContact {
             phones: b.phones,
             emails: b.emails,
             notes: b.notes,
+            birthday: b.birthday,
             do_not_contact: channel_names(b.do_not_contact),
             by: Default::default(),
         }

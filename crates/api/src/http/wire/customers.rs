@@ -83,6 +83,12 @@ pub struct CustomerOut {
     pub emails: Vec<String>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    /// The day the contract is up for renewal; its owner is reminded ahead.
+    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
+    pub renewal_on: Option<String>,
+    /// The day the next maintenance is due; its owner is reminded ahead.
+    #[schema(value_type = Option<String>, format = Date, example = "2027-03-01")]
+    pub maintenance_on: Option<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_by: String,
@@ -128,6 +134,8 @@ impl From<CustomerRecord> for CustomerOut {
             emails: super::strings(&r.emails),
             address: r.address,
             notes: r.notes,
+            renewal_on: r.renewal_on.map(|d| d.to_string()),
+            maintenance_on: r.maintenance_on.map(|d| d.to_string()),
             created_by: r.created_by,
             created_at: super::time(r.created_at),
             updated_by: r.updated_by,
@@ -178,6 +186,12 @@ pub struct CustomerCreate {
     pub emails: Option<Vec<String>>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    /// `YYYY-MM-DD`: the day the contract is up for renewal.
+    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
+    pub renewal_on: Option<String>,
+    /// `YYYY-MM-DD`: the day the next maintenance is due.
+    #[schema(value_type = Option<String>, format = Date, example = "2027-03-01")]
+    pub maintenance_on: Option<String>,
     /// Create it although it looks like an existing customer (after a 409
     /// `/problems/duplicate`): why it is a different customer; recorded.
     #[schema(example = "同名，但是另一家公司（不同城市）", max_length = 500)]
@@ -227,6 +241,14 @@ pub struct CustomerUpdate {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
+    /// `YYYY-MM-DD`; null clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
+    pub renewal_on: Option<Option<String>>,
+    /// `YYYY-MM-DD`; null clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, format = Date, example = "2027-03-01")]
+    pub maintenance_on: Option<Option<String>>,
     /// Save the change although it makes the customer look like another
     /// (after a 409 `/problems/duplicate`): why; recorded.
     #[schema(max_length = 500)]
@@ -253,6 +275,8 @@ impl From<CustomerCreate> for RawCustomer {
             emails: b.emails,
             address: b.address.map(Some),
             notes: b.notes.map(Some),
+            renewal_on: b.renewal_on.map(Some),
+            maintenance_on: b.maintenance_on.map(Some),
         }
     }
 }
@@ -277,6 +301,8 @@ impl From<CustomerUpdate> for RawCustomer {
             emails: b.emails,
             address: b.address,
             notes: b.notes,
+            renewal_on: b.renewal_on,
+            maintenance_on: b.maintenance_on,
         }
     }
 }

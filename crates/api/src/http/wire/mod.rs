@@ -9,6 +9,7 @@ pub mod imports;
 pub mod merge;
 pub mod org;
 pub mod pool;
+pub mod remind;
 pub mod users;
 
 use chrono::{DateTime, Utc};

@@ -29,6 +29,8 @@ macro_rules! fields {
             customers::address.eq(&$v.address),
             customers::notes.eq(&$v.notes),
             customers::search_text.eq($v.search_text()),
+            customers::renewal_on.eq($v.renewal_on.map(crate::db::from_date)),
+            customers::maintenance_on.eq($v.maintenance_on.map(crate::db::from_date)),
         )
     };
 }

@@ -1,0 +1,254 @@
+//! The scheduler: every node runs it; what is due becomes a notification
+//! exactly once, because each has a unique key per user and occurrence and
+//! is inserted only when absent. Its rules look at a window around now
+//! (`kehu_domain::remind::rules`), so a tick after downtime still delivers
+//! what fell due meanwhile.
+
+use super::zone;
+use crate::db::{self, DbConnection};
+use crate::repo::notifications::{self as store, New};
+use crate::repo::preferences::{self, Recipient};
+use crate::repo::reminders::{self, CustomerDate};
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+use kehu_domain::date::{Date, UtcSeconds, local};
+use kehu_domain::remind::birthday::keys_celebrated_on;
+use kehu_domain::remind::prefs::{MAX_BIRTHDAY_DAYS_BEFORE, MAX_DATE_DAYS_BEFORE};
+use kehu_domain::remind::rules::{self, GRACE_DAYS};
+use kehu_domain::remind::{Birthday, Kind};
+use std::collections::{HashMap, HashSet};
+
+/// Reminders set by hand handled per round trip.
+const BATCH: i64 = 500;
+
+struct Tick<'a> {
+    c: &'a mut DbConnection,
+    now: NaiveDateTime,
+    at: UtcSeconds,
+    mail: bool,
+    made: usize,
+}
+
+/// One thing that may become a notification.
+struct Candidate {
+    user_id: String,
+    kind: Kind,
+    key: String,
+    title: String,
+    body: Option<String>,
+    record: Option<(&'static str, String)>,
+    customer_id: Option<String>,
+    due_at: NaiveDateTime,
+}
+
+/// Makes every notification due at `now`; `mail`: whether e-mail can go
+/// out (SMTP is configured). Returns how many were made.
+pub fn tick(c: &mut DbConnection, now: NaiveDateTime, mail: bool) -> QueryResult<usize> {
+    let mut t = Tick {
+        c,
+        now,
+        at: db::to_seconds(now),
+        mail,
+        made: 0,
+    };
+    t.customer_dates(CustomerDate::Renewal)?;
+    t.customer_dates(CustomerDate::Maintenance)?;
+    t.birthdays()?;
+    t.by_hand()?;
+    Ok(t.made)
+}
+
+impl Tick<'_> {
+    fn today_utc(&self) -> Date {
+        self.at.date()
+    }
+
+    fn local_today(&self, r: &Recipient) -> Date {
+        local(&zone::named(&r.prefs.time_zone), self.at).date
+    }
+
+    fn customer_dates(&mut self, which: CustomerDate) -> QueryResult<()> {
+        let kind = match which {
+            CustomerDate::Renewal => Kind::Renewal,
+            CustomerDate::Maintenance => Kind::Maintenance,
+        };
+        let ahead = preferences::max_days_before(self.c, kind)?.min(MAX_DATE_DAYS_BEFORE);
+        let (lo, hi) = rules::candidate_range(self.today_utc(), ahead);
+        let rows =
+            reminders::customers_dated(self.c, which, db::from_date(lo), db::from_date(hi), None)?;
+        let owners: Vec<String> = rows.iter().map(|r| r.owner_id.clone()).collect();
+        let people = preferences::recipients(self.c, &dedup(owners))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (Some(p), Some(on)) = (people.get(&r.owner_id), db::to_date(r.on)) else {
+                continue;
+            };
+            if !rules::date_due(on, p.prefs.days_before(kind), self.local_today(p)) {
+                continue;
+            }
+            let what = match kind {
+                Kind::Renewal => "Renewal",
+                _ => "Maintenance",
+            };
+            out.push(Candidate {
+                user_id: r.owner_id.clone(),
+                kind,
+                key: rules::key(kind, &r.id, &on.to_string()),
+                title: format!("{what}: {} on {on}", r.name),
+                body: None,
+                record: Some(("customer", r.id.clone())),
+                customer_id: Some(r.id),
+                due_at: db::from_seconds(rules::start_of_day(on, &zone::named(&p.prefs.time_zone))),
+            });
+        }
+        self.deliver(out, &people)
+    }
+
+    fn birthdays(&mut self) -> QueryResult<()> {
+        // every month-day celebrated on a date that may be due somewhere today
+        let ahead =
+            preferences::max_days_before(self.c, Kind::Birthday)?.min(MAX_BIRTHDAY_DAYS_BEFORE);
+        let (lo, hi) = rules::candidate_range(self.today_utc(), ahead);
+        let mut keys = Vec::new();
+        let mut d = lo;
+        while d <= hi {
+            keys.extend(keys_celebrated_on(d));
+            d = d.add_days(1);
+        }
+        let rows = reminders::birthdays(self.c, &dedup(keys))?;
+        let owners: Vec<String> = rows.iter().map(|r| r.owner_id.clone()).collect();
+        let people = preferences::recipients(self.c, &dedup(owners))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (Some(p), Ok(b)) = (
+                people.get(&r.owner_id),
+                Birthday::parse("birthday", &r.birthday),
+            ) else {
+                continue;
+            };
+            let Some(on) =
+                rules::birthday_due(b, p.prefs.birthday_days_before, self.local_today(p))
+            else {
+                continue;
+            };
+            out.push(Candidate {
+                user_id: r.owner_id.clone(),
+                kind: Kind::Birthday,
+                key: rules::key(Kind::Birthday, &r.contact_id, &on.to_string()),
+                title: format!("Birthday: {} ({}) on {on}", r.contact_name, r.customer_name),
+                body: b.age_on(on).map(|a| format!("Turns {a}.")),
+                record: Some(("contact", r.contact_id)),
+                customer_id: Some(r.customer_id),
+                due_at: db::from_seconds(rules::start_of_day(on, &zone::named(&p.prefs.time_zone))),
+            });
+        }
+        self.deliver(out, &people)
+    }
+
+    fn by_hand(&mut self) -> QueryResult<()> {
+        loop {
+            let due = reminders::due(self.c, self.now, BATCH)?;
+            if due.is_empty() {
+                return Ok(());
+            }
+            let people = preferences::recipients(
+                self.c,
+                &dedup(due.iter().map(|r| r.user_id.clone()).collect()),
+            )?;
+            let out = due
+                .iter()
+                .map(|r| Candidate {
+                    user_id: r.user_id.clone(),
+                    kind: Kind::Manual,
+                    key: rules::key(Kind::Manual, &r.id, "once"),
+                    title: r
+                        .note
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(200)
+                        .collect(),
+                    body: (r.note.contains('\n') || r.note.chars().count() > 200)
+                        .then(|| r.note.clone()),
+                    record: r.customer_id.clone().map(|id| ("customer", id)),
+                    customer_id: r.customer_id.clone(),
+                    due_at: r.remind_at,
+                })
+                .collect();
+            self.deliver(out, &people)?;
+            // only after its notification exists: a node dying in between leaves it due
+            for r in &due {
+                reminders::mark_fired(self.c, &r.id, self.now)?;
+            }
+            if (due.len() as i64) < BATCH {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Makes the candidates that are wanted and not made yet.
+    fn deliver(
+        &mut self,
+        all: Vec<Candidate>,
+        people: &HashMap<String, Recipient>,
+    ) -> QueryResult<()> {
+        if all.is_empty() {
+            return Ok(());
+        }
+        let users = dedup(all.iter().map(|x| x.user_id.clone()).collect());
+        let keys: Vec<String> = all.iter().map(|x| x.key.clone()).collect();
+        let made: HashSet<(String, String)> = store::existing(self.c, &users, &keys)?
+            .into_iter()
+            .collect();
+        for x in all {
+            let Some(p) = people.get(&x.user_id) else {
+                continue;
+            };
+            if !p.prefs.wants(x.kind) || made.contains(&(x.user_id.clone(), x.key.clone())) {
+                continue;
+            }
+            let email = self.mail && p.prefs.email;
+            if !p.prefs.in_app && !email {
+                continue;
+            }
+            let email_after = email.then(|| {
+                let z = zone::named(&p.prefs.time_zone);
+                let at = match p.prefs.quiet_hours {
+                    Some(q) => q.next_allowed(&z, self.at),
+                    None => self.at,
+                };
+                if at == self.at {
+                    self.now
+                } else {
+                    db::from_seconds(at)
+                }
+            });
+            let n = New {
+                user_id: x.user_id,
+                kind: x.kind.as_str(),
+                key: x.key,
+                title: x.title,
+                body: x.body,
+                record: x.record,
+                customer_id: x.customer_id,
+                due_at: x.due_at,
+                shown: p.prefs.in_app,
+                email_after,
+            };
+            if store::insert_once(self.c, &n, self.now)? {
+                self.made += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// How far back the rules look, for documentation and tests.
+pub const CATCH_UP_DAYS: i64 = GRACE_DAYS;

@@ -1,0 +1,12 @@
+DROP TABLE calendar_tokens;
+DROP TABLE reminders;
+DROP TABLE notifications;
+DROP TABLE notification_preferences;
+ALTER TABLE users DROP COLUMN time_zone;
+DROP INDEX contacts_birthday_md;
+ALTER TABLE contacts DROP COLUMN birthday_md;
+ALTER TABLE contacts DROP COLUMN birthday;
+DROP INDEX customers_maintenance_on;
+DROP INDEX customers_renewal_on;
+ALTER TABLE customers DROP COLUMN maintenance_on;
+ALTER TABLE customers DROP COLUMN renewal_on;
