@@ -75,6 +75,10 @@ test('the calendar feed is created, copied, renewed and turned off', async ({ pa
   const second = await url.inputValue();
   expect((await request.get(second)).status()).toBe(200);
 
+  // back later, the address is not shown again (the server keeps only its hash)
+  await page.reload();
+  await expect(card.getByTestId('calendar-active')).toBeVisible();
+  await expect(url).toHaveCount(0);
   await card.getByTestId('calendar-revoke').click();
   await card.getByTestId('calendar-confirm-yes').click();
   await expect(card.getByTestId('calendar-inactive')).toBeVisible();

@@ -131,3 +131,5 @@ calendar-rotate = New address
 calendar-revoke = Turn off
 calendar-rotate-confirm = Make a new address? Calendars subscribed to the old one stop updating.
 calendar-revoke-confirm = Turn the feed off? Calendars subscribed to it stop updating.
+calendar-active = The feed is on since { $since }.
+calendar-hidden = Its address is shown only once, when it is made. To add the feed to another calendar, make a new address (the old one stops).

@@ -131,3 +131,5 @@ calendar-rotate = 更换地址
 calendar-revoke = 关闭订阅
 calendar-rotate-confirm = 生成新地址？订阅旧地址的日历将不再更新。
 calendar-revoke-confirm = 关闭日历订阅？已订阅的日历将不再更新。
+calendar-active = 日历订阅已于 { $since } 开启。
+calendar-hidden = 订阅地址只在生成时显示一次。如需添加到其他日历，请生成新地址（旧地址随即失效）。

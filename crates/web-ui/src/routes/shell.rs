@@ -16,7 +16,10 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = Session::get();
     let online = Connection::get().online;
     let router = crate::router::Router::get();
-    provide_context(Unread(RwSignal::new(0)));
+    provide_context(Unread {
+        count: RwSignal::new(0),
+        session,
+    });
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
     let user_line = move || {
         session.me().map(|me| {
@@ -88,7 +91,11 @@ pub fn Shell(children: Children) -> impl IntoView {
 /// How many notifications the user has not read, shared through context so
 /// that reading them on the notifications page updates the bell at once.
 #[derive(Debug, Clone, Copy)]
-pub struct Unread(pub RwSignal<u32>);
+pub struct Unread {
+    pub count: RwSignal<u32>,
+    // kept here: a refresh is often asked for after an await, outside any owner
+    session: Session,
+}
 
 impl Unread {
     /// Asks the API again.
@@ -97,14 +104,14 @@ impl Unread {
         struct Count {
             count: u32,
         }
-        let session = Session::get();
+        let session = self.session;
         spawn_local(async move {
             // a failed count keeps the last one: the bell is not worth an error
             if let Ok(c) = session
                 .get_json::<Count>("/notifications/unread-count")
                 .await
             {
-                let _ = self.0.try_set(c.count);
+                let _ = self.count.try_set(c.count);
             }
         });
     }
@@ -126,7 +133,7 @@ fn Bell() -> impl IntoView {
     {
         on_cleanup(move || h.clear());
     }
-    let count = move || unread.0.get();
+    let count = move || unread.count.get();
     view! {
         <a href="/notifications" class="bell" data-testid="bell" aria-current=router.current("/notifications")
             aria-label=move || i18n.t_args("bell-label", &[("count", count().into())])>

@@ -176,7 +176,7 @@ fn Loaded(activity: Activity, on_change: Callback<Activity>) -> impl IntoView {
                     on_saved=Callback::new(move |x: Activity| { editing.set(false); on_change.run(x); })
                     on_cancel=Callback::new(move |()| editing.set(false)) />
             })}
-            <RemindMe customer_id=x.customer_id.clone() activity_id=Some(x.id.clone()) />
+            <RemindMe customer_id=x.customer_id.clone() activity_id=Some(x.id.clone()) note=format!("{} · {}", title(i18n, &x), x.customer_name) />
         </div>
     }
 }

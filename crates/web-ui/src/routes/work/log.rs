@@ -156,7 +156,7 @@ pub fn ActivityForm(
         );
         // without the contacts the form still works: the list stays empty
         if let Ok(p) = session.get_json::<Page<ContactName>>(&path).await {
-            let mut options = vec![(String::new(), I18n::get().t("activity-no-contact"))];
+            let mut options = vec![(String::new(), i18n.t("activity-no-contact"))];
             options.extend(p.data.into_iter().map(|c| {
                 let label = match c.title {
                     Some(t) if !t.is_empty() => format!("{} · {t}", c.name),

@@ -38,12 +38,18 @@ struct NewReminder {
 }
 
 #[component]
-pub fn RemindMe(customer_id: String, activity_id: Option<String>) -> impl IntoView {
+pub fn RemindMe(
+    customer_id: String,
+    activity_id: Option<String>,
+    /// What the note says until the reader writes their own.
+    note: String,
+) -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
     let open = RwSignal::new(false);
     let at = RwSignal::new(format!("{}T09:00", time::add_days(&time::today(), 1)));
-    let note = RwSignal::new(String::new());
+    let first_note = StoredValue::new(note);
+    let note = RwSignal::new(first_note.get_value());
     let errors = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
     let mine = RwSignal::new(Vec::<Reminder>::new());
@@ -95,7 +101,7 @@ pub fn RemindMe(customer_id: String, activity_id: Option<String>) -> impl IntoVi
             match session.send(&Call::create("/reminders", &body)).await {
                 Ok(()) => {
                     let _ = open.try_set(false);
-                    let _ = note.try_set(String::new());
+                    let _ = note.try_set(first_note.get_value());
                     let _ = errors.try_set(None);
                     load();
                 }
@@ -151,7 +157,7 @@ pub fn RemindMe(customer_id: String, activity_id: Option<String>) -> impl IntoVi
                 <form class="cust-contact-form" novalidate data-testid="remind-form" on:submit=on_submit>
                     <ProblemAlert error=errors shown_fields=&["remind_at", "note"] />
                     <TextField id="remind-at" label=t("reminder-at") kind="datetime-local" autocomplete="off" value=at error=err_for(errors, "remind_at") />
-                    <TextField id="remind-note" label=t("reminder-note") kind="text" autocomplete="off" value=note error=err_for(errors, "note") />
+                    <TextField id="remind-note" label=t("reminder-note") required=true kind="text" autocomplete="off" value=note error=err_for(errors, "note") />
                     <div class="actions cust-edit__actions">
                         <button type="button" class="button" on:click=move |_| open.set(false)>{t("action-cancel")}</button>
                         <button type="submit" class="button button--primary" data-testid="remind-save"

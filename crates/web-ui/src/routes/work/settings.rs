@@ -273,8 +273,11 @@ fn PreferencesForm(prefs: Preferences) -> impl IntoView {
 struct Calendar {
     #[serde(default)]
     active: bool,
+    /// Only right after it is made: the server keeps a hash, not the secret.
     #[serde(default)]
     url: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -314,6 +317,7 @@ fn CalendarFeed() -> impl IntoView {
                     let _ = feed.try_set(Some(Ok(Calendar {
                         active: true,
                         url: Some(c.url),
+                        created_at: None,
                     })));
                     let _ = error.try_set(None);
                 }
@@ -333,6 +337,7 @@ fn CalendarFeed() -> impl IntoView {
                     let _ = feed.try_set(Some(Ok(Calendar {
                         active: false,
                         url: None,
+                        created_at: None,
                     })));
                     let _ = error.try_set(None);
                 }
@@ -362,6 +367,18 @@ fn CalendarFeed() -> impl IntoView {
                 aria-disabled=move || busy.get().then_some("true") on:click=move |_| create()>{t("calendar-create")}</button>
         }
         .into_any(),
+        Some(Ok(Calendar { url: None, created_at, .. })) => {
+            let since = created_at.map(|at| time::date_time(&at, i18n.lang().code())).unwrap_or_default();
+            view! {
+                <p data-testid="calendar-active">{i18n.t_args("calendar-active", &[("since", since.into())])}</p>
+                <p class="field__hint">{t("calendar-hidden")}</p>
+                <div class="actions">
+                    <button type="button" class="button" data-testid="calendar-rotate" on:click=move |_| confirm.set(Some("rotate"))>{t("calendar-rotate")}</button>
+                    <button type="button" class="button button--danger" data-testid="calendar-revoke" on:click=move |_| confirm.set(Some("revoke"))>{t("calendar-revoke")}</button>
+                </div>
+            }
+            .into_any()
+        }
         Some(Ok(c)) => {
             let url = c.url.unwrap_or_default();
             let u2 = url.clone();

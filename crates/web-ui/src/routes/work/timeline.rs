@@ -237,7 +237,7 @@ fn Timeline(customer: CustomerName) -> impl IntoView {
                     {list}
                 </div>
                 <div class="tl-side">
-                    <RemindMe customer_id=customer.id.clone() activity_id=None />
+                    <RemindMe customer_id=customer.id.clone() activity_id=None note=customer.name.clone() />
                 </div>
             </div>
         </div>
