@@ -110,7 +110,7 @@ fn Loaded(activity: Activity, on_change: Callback<Activity>) -> impl IntoView {
                 </a>
             }
         });
-        view! { <div><dt>{t("activity-place")}</dt><dd data-testid="activity-place">{p.label.clone()}" "{map}</dd></div> }
+        view! { <div><dt>{t("activity-place")}</dt><dd data-testid="activity-place">{p.label.clone().unwrap_or_default()}" "{map}</dd></div> }
     });
         view! {
             <dl class="cust-facts work-facts">
@@ -131,8 +131,9 @@ fn Loaded(activity: Activity, on_change: Callback<Activity>) -> impl IntoView {
         }
     };
     let x = activity.clone();
-    let may_update = x.allowed.update;
-    let may_delete = x.allowed.delete;
+    let allowed = x.allowed.unwrap_or_default();
+    let may_update = allowed.update;
+    let may_delete = allowed.delete;
     let open = x.is_open();
     let status = x.status.clone();
     view! {

@@ -60,6 +60,7 @@ pub fn ActivityItem(
     let a = RwSignal::new(activity);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    let me = session.me_untracked().map(|m| m.id).unwrap_or_default();
     let done = move |_| {
         if busy.get_untracked() {
             return;
@@ -84,7 +85,7 @@ pub fn ActivityItem(
     move || {
         let x = a.get();
         let status = x.status.clone();
-        let may_finish = x.is_open() && x.allowed.update;
+        let may_finish = x.is_open() && x.may_update(&me);
         let href = format!("/activities/{}", x.id);
         let customer = show_customer.then(|| {
             view! { <a class="act__customer" href=format!("/customers/{}", x.customer_id)>{x.customer_name.clone()}</a> }
@@ -95,8 +96,9 @@ pub fn ActivityItem(
         let place = x
             .place
             .as_ref()
-            .filter(|p| !p.label.is_empty())
-            .map(|p| view! { <span>{p.label.clone()}</span> });
+            .and_then(|p| p.label.clone())
+            .filter(|l| !l.is_empty())
+            .map(|l| view! { <span>{l}</span> });
         let outcome = x
             .outcome
             .clone()

@@ -137,7 +137,7 @@ pub fn ActivityForm(
     let outcome = text(|a| a.outcome.clone());
     let follow_up = text(|a| a.next_follow_up_on.clone());
     let contact = text(|a| a.contact.as_ref().map(|c| c.id.clone()));
-    let place = text(|a| a.place.as_ref().map(|p| p.label.clone()));
+    let place = text(|a| a.place.as_ref().and_then(|p| p.label.clone()));
     let coords = RwSignal::new(
         ex.as_ref()
             .and_then(|a| a.place.as_ref())
@@ -228,7 +228,7 @@ pub fn ActivityForm(
             all_day: planning && all_day.get_untracked(),
             outcome: if planning { None } else { opt(outcome) },
             place: opt(place).map(|label| Place {
-                label,
+                label: Some(label),
                 lat: coords.get_untracked().map(|c| c.0),
                 lon: coords.get_untracked().map(|c| c.1),
             }),

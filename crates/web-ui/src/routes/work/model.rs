@@ -17,8 +17,8 @@ pub struct Ref {
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 pub struct Place {
-    #[serde(default)]
-    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,8 +61,9 @@ pub struct Activity {
     pub created_by: Option<Ref>,
     #[serde(default)]
     pub version: i64,
+    /// Only single activities say; lists leave it out.
     #[serde(default)]
-    pub allowed: Allowed,
+    pub allowed: Option<Allowed>,
 }
 
 impl Activity {
@@ -72,6 +73,15 @@ impl Activity {
 
     pub fn is_open(&self) -> bool {
         self.done_at.is_none()
+    }
+
+    /// Whether `me` may change it: as the API says, or in a list (where it
+    /// does not say) when it is theirs; the API still decides on the write.
+    pub fn may_update(&self, me: &str) -> bool {
+        match self.allowed {
+            Some(a) => a.update,
+            None => self.owner.as_ref().is_some_and(|o| o.id == me),
+        }
     }
 }
 
