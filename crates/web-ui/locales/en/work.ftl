@@ -65,7 +65,8 @@ timeline-change-delete = Deleted
 timeline-change-restore = Restored
 timeline-change-merge = Merged
 # Reminders set by hand
-reminder-title = Remind me
+reminder-title = Reminders
+reminder-none = No reminders set.
 reminder-add = Remind me
 reminder-at = Remind me at
 reminder-note = Note

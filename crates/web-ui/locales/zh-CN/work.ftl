@@ -65,7 +65,8 @@ timeline-change-delete = 已删除
 timeline-change-restore = 已恢复
 timeline-change-merge = 已合并
 # 手动提醒
-reminder-title = 提醒我
+reminder-title = 提醒
+reminder-none = 还没有设置提醒。
 reminder-add = 提醒我
 reminder-at = 提醒时间
 reminder-note = 备注

@@ -65,7 +65,8 @@ timeline-change-delete = 已刪除
 timeline-change-restore = 已恢復
 timeline-change-merge = 已合併
 # 手動提醒
-reminder-title = 提醒我
+reminder-title = 提醒
+reminder-none = 還沒有設定提醒。
 reminder-add = 提醒我
 reminder-at = 提醒時間
 reminder-note = 備註

@@ -90,6 +90,14 @@ pub fn ActivityItem(
         let customer = show_customer.then(|| {
             view! { <a class="act__customer" href=format!("/customers/{}", x.customer_id)>{x.customer_name.clone()}</a> }
         });
+        // on a customer's timeline, whose it is; on one's day it is one's own
+        let owner = (!show_customer)
+            .then(|| {
+                x.owner
+                    .as_ref()
+                    .map(|o| view! { <span data-testid="activity-owner">{o.name.clone()}</span> })
+            })
+            .flatten();
         let with = x.contact.as_ref().map(|c| {
             view! { <span>{i18n.t_args("activity-with", &[("name", c.name.clone().into())])}</span> }
         });
@@ -119,6 +127,7 @@ pub fn ActivityItem(
                 <p class="act__meta">
                     {customer}
                     <span data-testid="activity-when">{when(i18n, &x)}</span>
+                    {owner}
                     {with}
                     {place}
                 </p>

@@ -11,7 +11,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::js_sys::{Function, Reflect};
 
 use super::model::{Activity, ActivityBody, ContactName, CustomerName, Place};
-use super::{KINDS, load_failed, skeleton};
+use super::{KINDS, customer_not_found, load_failed, skeleton};
 use crate::api::{ApiError, Call, Page};
 use crate::components::customers::form::{AreaField, SelectField, err_for, focus_first_invalid};
 use crate::components::customers::t;
@@ -61,16 +61,9 @@ pub fn LogActivityPage() -> impl IntoView {
     };
     load();
     let kind = StoredValue::new(kind);
-    move || {
-        match customer.get() {
+    move || match customer.get() {
         None => skeleton(),
-        Some(Err(e)) if e.status() == Some(404) => view! {
-            <div class="empty card" data-testid="customer-not-found">
-                <h1>{i18n.t("customers-not-found")}</h1>
-                <a href="/customers" class="button button--primary">{i18n.t("back-to-customers")}</a>
-            </div>
-        }
-        .into_any(),
+        Some(Err(e)) if matches!(e.status(), Some(404 | 400)) => customer_not_found(i18n),
         Some(Err(e)) => load_failed(i18n, &e, load),
         Some(Ok(c)) => {
             let back = format!("/customers/{}", c.id);
@@ -93,7 +86,6 @@ pub fn LogActivityPage() -> impl IntoView {
             }
             .into_any()
         }
-    }
     }
 }
 

@@ -48,3 +48,16 @@ pub fn skeleton() -> AnyView {
     }
     .into_any()
 }
+
+/// The customer a work page is about is gone, or hidden from the reader (the
+/// API does not say which).
+pub fn customer_not_found(i18n: I18n) -> AnyView {
+    view! {
+        <div class="empty card" data-testid="customer-not-found">
+            <h1>{i18n.t("customers-not-found")}</h1>
+            <p>{i18n.t("customers-not-found-hint")}</p>
+            <a href="/customers" class="button button--primary">{i18n.t("back-to-customers")}</a>
+        </div>
+    }
+    .into_any()
+}

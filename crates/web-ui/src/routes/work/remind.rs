@@ -125,6 +125,9 @@ pub fn RemindMe(
     };
     let list = move || {
         let lang = i18n.lang().code();
+        if mine.with(Vec::is_empty) && !open.get() {
+            return view! { <li class="muted" data-testid="no-reminders">{i18n.t("reminder-none")}</li> }.into_any();
+        }
         mine.get()
             .into_iter()
             .map(|r| {
@@ -141,6 +144,7 @@ pub fn RemindMe(
                 }
             })
             .collect_view()
+            .into_any()
     };
     view! {
         <section class="card cust-section work-remind" data-testid="remind-me" aria-labelledby="h-remind">

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use super::item::ActivityItem;
 use super::model::{Activity, CustomerName, Ref, TimelineEntry};
 use super::remind::RemindMe;
-use super::{load_failed, skeleton};
+use super::{customer_not_found, load_failed, skeleton};
 use crate::api::{ApiError, Page, encode};
 use crate::components::customers::t;
 use crate::components::quick_log::QuickLog;
@@ -44,20 +44,11 @@ pub fn TimelinePage() -> impl IntoView {
         });
     };
     load();
-    move || {
-        match customer.get() {
+    move || match customer.get() {
         None => skeleton(),
-        Some(Err(e)) if matches!(e.status(), Some(404 | 400)) => view! {
-            <div class="empty card" data-testid="customer-not-found">
-                <h1>{i18n.t("customers-not-found")}</h1>
-                <p>{i18n.t("customers-not-found-hint")}</p>
-                <a href="/customers" class="button button--primary">{i18n.t("back-to-customers")}</a>
-            </div>
-        }
-        .into_any(),
+        Some(Err(e)) if matches!(e.status(), Some(404 | 400)) => customer_not_found(i18n),
         Some(Err(e)) => load_failed(i18n, &e, load),
         Some(Ok(c)) => view! { <Timeline customer=c /> }.into_any(),
-    }
     }
 }
 
