@@ -84,3 +84,17 @@ test('the calendar feed is created, copied, renewed and turned off', async ({ pa
   await expect(card.getByTestId('calendar-inactive')).toBeVisible();
   expect((await request.get(second)).status()).toBe(404);
 });
+
+test.describe('in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the settings page in Chinese', async ({ page, request }, testInfo) => {
+    const rep = await createRepViaApi(request, `prefs-zh-${testInfo.project.name}`);
+    const login = new LoginPage(page);
+    await page.goto('/settings');
+    await login.signIn(rep.email, 'kehu-demo');
+    await expect(page.getByRole('heading', { name: '通知设置' })).toBeVisible();
+    await expect(page.getByTestId('calendar-inactive')).toHaveText('您还没有日历订阅。');
+    await attachScreenshot(page, testInfo, 'settings-zh');
+  });
+});

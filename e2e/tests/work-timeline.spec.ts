@@ -20,6 +20,8 @@ test('the timeline mixes activities and changes, filters by kind and person, and
   const timeline = new Timeline(page);
   await expect(timeline.entries).toHaveCount(30);
   await expect(timeline.entries.first()).toContainText('经理的电话');
+  // whose it is: the admin's call among the rep's notes
+  await expect(timeline.entries.first().getByTestId('activity-owner')).toHaveText('系统管理员');
   await attachScreenshot(page, testInfo, 'timeline-zh');
   await timeline.more.click();
   // the rest: the last notes, the stage change and the creation

@@ -336,7 +336,6 @@ pub fn ActivityForm(
                         on:input=move |ev| { done_touched.set(true); done_at.set(event_target_value(&ev)); } />
                     {move || err_for(errors, "done_at").get().map(|m| view! { <p class="field__error">{m}</p> })}
                 </div>
-                <AreaField id="activity-outcome" label_key="activity-outcome" value=outcome error=err_for(errors, "outcome") />
             }
             .into_any()
         }
@@ -373,6 +372,9 @@ pub fn ActivityForm(
             <p class="field__hint work-zone">{i18n.t_args("activity-zone", &[("zone", zone.into())])}</p>
             <TextField id="activity-subject" label=t("activity-subject") kind="text" autocomplete="off" value=subject error=err_for(errors, "subject") />
             <AreaField id="activity-notes" label_key="activity-notes" value=notes error=err_for(errors, "notes") />
+            <Show when=move || !planning()>
+                <AreaField id="activity-outcome" label_key="activity-outcome" value=outcome error=err_for(errors, "outcome") />
+            </Show>
             <TextField id="activity-follow-up" label=t("activity-follow-up") kind="date" autocomplete="off" value=follow_up error=err_for(errors, "next_follow_up_on") />
             <Show when=move || contacts.with(|c| c.len() > 1)>
                 <SelectField id="activity-contact" label_key="activity-contact" options=contacts value=contact error=err_for(errors, "contact_id") />

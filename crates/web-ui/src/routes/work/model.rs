@@ -7,11 +7,11 @@ use crate::api::{ApiError, Call};
 use crate::components::customers::model::Allowed;
 use crate::session::Session;
 
-/// A user or contact as records name them.
+/// A user (`display_name` on the wire), contact or team (`name`) as records name them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Ref {
     pub id: String,
-    #[serde(default)]
+    #[serde(default, alias = "display_name")]
     pub name: String,
 }
 
