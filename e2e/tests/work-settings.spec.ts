@@ -5,7 +5,7 @@ import { createRepViaApi } from '../pages/work';
 
 test.use({ locale: 'en-US' });
 
-test('notification settings are saved, and the time zone is the one times are shown in', async ({ page, request }, testInfo) => {
+test('notification settings are saved and kept', async ({ page, request }, testInfo) => {
   const rep = await createRepViaApi(request, `prefs-${testInfo.project.name}`);
   const login = new LoginPage(page);
   await page.goto('/settings');
