@@ -402,7 +402,77 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
             repo::contacts::insert(c, &db::new_id(), &cid, &contact, by, db::now())
                 .map_err(|e| e.to_string())?;
         }
+        if let Some(o) = owner {
+            demo_activity(c, &mut rng, &cid, o)?;
+        }
     }
     repo::settings::get_or_init(c, "demo_loaded", "1").map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// A rep's work on a customer, so that "my day", the timeline and the pool's
+/// clock have something to show: a past visit or call (some with a
+/// follow-up day), a call planned in the next days, or a task left overdue.
+fn demo_activity(
+    c: &mut DbConnection,
+    rng: &mut Rng,
+    cid: &str,
+    owner: &str,
+) -> Result<(), String> {
+    use kehu_domain::activity::{Activity, MICROS, RawActivity};
+    let now = repo::activities::micros(db::now());
+    let hour = 3600 * MICROS;
+    let (kind, subject, due, done, follow) = match rng.below(6) {
+        0 => (
+            "visit",
+            "季度回访",
+            None,
+            Some(now - (24 + rng.below(20 * 24) as i64) * hour),
+            rng.below(2) == 0,
+        ),
+        1 => (
+            "call",
+            "电话确认需求",
+            Some(now + (1 + rng.below(72) as i64) * hour),
+            None,
+            false,
+        ),
+        2 => (
+            "task",
+            "寄送样品",
+            Some(now - (2 + rng.below(60) as i64) * hour),
+            None,
+            false,
+        ),
+        3 => (
+            "call",
+            "报价跟进",
+            None,
+            Some(now - (1 + rng.below(72) as i64) * hour),
+            true,
+        ),
+        _ => return Ok(()),
+    };
+    let follow_up = follow.then(|| {
+        let day = kehu_domain::date::Date::of_unix(now / MICROS).add_days(rng.below(3) as i64 - 1);
+        Some(day.to_string())
+    });
+    let v = Activity::create(
+        RawActivity {
+            kind: Some(kind.into()),
+            subject: Some(Some(subject.into())),
+            due_at: due.map(Some),
+            done_at: done.map(Some),
+            next_follow_up_on: follow_up,
+            ..Default::default()
+        },
+        owner,
+        now,
+    )
+    .map_err(|e| e.to_string())?;
+    let by = repo::activities::Author {
+        user_id: Some(owner),
+        api_key_id: None,
+    };
+    repo::activities::insert(c, &db::new_id(), cid, &v, by, db::now()).map_err(|e| e.to_string())
 }

@@ -1,17 +1,21 @@
-//! Calendar dates and UTC instants without a time library, so the rules that
-//! count days (birthdays, renewals, reminders, calendar feeds) stay in the
-//! domain and the UI's wasm stays small. Proleptic Gregorian calendar.
+//! Calendar dates without a time or zone (a follow-up day, a renewal date),
+//! and the civil-calendar arithmetic the rules need, without a date library
+//! in the domain (it ships in the browser's wasm).
 
 use crate::error::Invalid;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A calendar date (no time, no zone), always a real day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A day of the proleptic Gregorian calendar, `YYYY-MM-DD` on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Date {
     year: i32,
     month: u8,
     day: u8,
 }
+
+pub const SECONDS_PER_DAY: i64 = 86_400;
 
 pub fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
@@ -19,43 +23,48 @@ pub fn is_leap(year: i32) -> bool {
 
 pub fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
         2 if is_leap(year) => 29,
         2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+        _ => 0,
     }
 }
 
 impl Date {
-    /// Years outside 1..=9999 are refused: they cannot be written as `YYYY`.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
         ((1..=9999).contains(&year)
             && (1..=12).contains(&month)
             && day >= 1
             && day <= days_in_month(year, month))
-        .then_some(Date { year, month, day })
+        .then_some(Self { year, month, day })
     }
 
     /// Parses `YYYY-MM-DD`; `field` names the input in the error.
-    pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
-        let bad = || Invalid::one(field, "invalid_date", "must be a date YYYY-MM-DD");
-        let b = s.trim().as_bytes();
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
+        let bad = || {
+            Invalid::one(
+                field,
+                "invalid_date",
+                "must be a date as YYYY-MM-DD, e.g. 2026-12-07",
+            )
+        };
+        let s = raw.trim();
+        let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| -> Option<i32> {
-            let part = &b[r];
-            part.iter()
-                .all(u8::is_ascii_digit)
-                .then(|| part.iter().fold(0, |n, d| n * 10 + i32::from(d - b'0')))
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = &s[r];
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
         };
-        let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-        match (y, m, d) {
-            (Some(y), Some(m), Some(d)) if m <= 12 && d <= 31 => {
-                Date::new(y, m as u8, d as u8).ok_or_else(bad)
-            }
-            _ => Err(bad()),
-        }
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+            return Err(bad());
+        };
+        Self::new(y as i32, m as u8, d as u8).ok_or_else(bad)
     }
 
     pub fn year(self) -> i32 {
@@ -80,23 +89,37 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
-    /// The date `days` after 1970-01-01; `None` outside years 1..=9999.
-    pub fn from_days_since_epoch(days: i64) -> Option<Self> {
+    /// The day `days` after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Self {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
         let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        Date::new(i32::try_from(y).ok()?, m as u8, d as u8)
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Self { year, month, day }
     }
 
-    /// The date `n` days later (earlier when negative); saturates at the ends of the range.
+    /// The UTC day of a Unix time.
+    pub fn of_unix(secs: i64) -> Self {
+        Self::from_days_since_epoch(secs.div_euclid(SECONDS_PER_DAY))
+    }
+
+    /// The local day of a Unix time at a zone `offset` seconds east of UTC.
+    pub fn local(secs: i64, offset: i64) -> Self {
+        Self::of_unix(secs + offset)
+    }
+
+    /// Midnight UTC at the start of the day, as a Unix time.
+    pub fn start_unix(self) -> i64 {
+        self.days_since_epoch() * SECONDS_PER_DAY
+    }
+
     pub fn add_days(self, n: i64) -> Self {
-        Date::from_days_since_epoch(self.days_since_epoch() + n).unwrap_or(self)
+        Self::from_days_since_epoch(self.days_since_epoch() + n)
     }
 
     /// Days from `self` to `other` (positive when `other` is later).
@@ -114,9 +137,29 @@ impl Date {
     }
 }
 
+/// A Unix time (seconds) as RFC 3339 in UTC, e.g. `2026-11-30T08:00:00Z`.
+pub fn format_utc(secs: i64) -> String {
+    let day = Date::of_unix(secs);
+    let s = secs.rem_euclid(SECONDS_PER_DAY);
+    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Date::parse("date", &s).map_err(|e| e.to_string())
     }
 }
 
@@ -168,11 +211,7 @@ pub struct UtcSeconds(pub i64);
 
 impl UtcSeconds {
     pub fn date(self) -> Date {
-        Date::from_days_since_epoch(self.0.div_euclid(86_400)).unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: 1,
-        })
+        Date::of_unix(self.0)
     }
     pub fn second_of_day(self) -> u32 {
         self.0.rem_euclid(86_400) as u32
@@ -223,30 +262,46 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn parses_real_dates_only() {
+    fn parses_real_days_only() {
         assert_eq!(
-            Date::parse("d", "2024-02-29").unwrap().to_string(),
-            "2024-02-29"
+            Date::parse("d", "2024-02-29").unwrap(),
+            Date::new(2024, 2, 29).unwrap()
         );
         for bad in [
             "2023-02-29",
-            "2024-13-01",
-            "2024-00-10",
-            "24-01-01",
-            "2024/01/01",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-1-01",
+            "26-01-01",
+            "2026/01/01",
             "",
-            "2024-1-01",
+            "2026-01-32",
+            "+026-01-01",
         ] {
-            assert!(Date::parse("d", bad).is_err(), "{bad}");
+            let e = Date::parse("next_follow_up_on", bad).unwrap_err();
+            assert_eq!(e.0[0].field, "next_follow_up_on", "{bad}");
+            assert_eq!(e.0[0].code, "invalid_date", "{bad}");
         }
-        assert_eq!(Date::parse("d", "2024-02-30").unwrap_err().0[0].field, "d");
     }
 
     #[test]
-    fn epoch_days_known_values() {
+    fn epoch_arithmetic_matches_known_days() {
         assert_eq!(Date::new(1970, 1, 1).unwrap().days_since_epoch(), 0);
         assert_eq!(Date::new(2000, 3, 1).unwrap().days_since_epoch(), 11_017);
-        assert_eq!(Date::new(1969, 12, 31).unwrap().days_since_epoch(), -1);
+        assert_eq!(
+            Date::of_unix(1_764_460_800),
+            Date::new(2025, 11, 30).unwrap()
+        );
+        // 23:30 UTC is already the next day in Shanghai
+        let t = Date::new(2026, 11, 30).unwrap().start_unix() + 23 * 3600 + 1800;
+        assert_eq!(Date::local(t, 8 * 3600), Date::new(2026, 12, 1).unwrap());
+        assert_eq!(Date::local(t, -5 * 3600), Date::new(2026, 11, 30).unwrap());
+    }
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(format_utc(1_796_083_200 + 3723), "2026-12-01T01:02:03Z");
+        assert_eq!(format_utc(-1), "1969-12-31T23:59:59Z");
     }
 
     #[test]
@@ -276,20 +331,19 @@ mod tests {
 
     proptest! {
         #[test]
-        fn days_round_trip(n in -719_162i64..2_932_896) {
-            let d = Date::from_days_since_epoch(n).unwrap();
-            prop_assert_eq!(d.days_since_epoch(), n);
-            prop_assert_eq!(Date::parse("d", &d.to_string()).unwrap(), d);
-            let next = d.add_days(1);
-            if n < 2_932_895 { prop_assert!(next > d); }
-        }
-
-        #[test]
         fn local_then_instant_round_trips(t in 0i64..4_000_000_000, off in -50_400i32..50_400) {
             let off = off / 60 * 60;
             let z = FixedOffset(off);
             let t = t / 60 * 60;
             prop_assert_eq!(z.instant_of(local(&z, UtcSeconds(t))), UtcSeconds(t));
+        }
+
+        #[test]
+        fn days_round_trip(days in -700_000i64..2_900_000) {
+            let d = Date::from_days_since_epoch(days);
+            prop_assert_eq!(d.days_since_epoch(), days);
+            prop_assert_eq!(Date::parse("d", &d.to_string()).unwrap(), d);
+            prop_assert!(d.add_days(1) > d);
         }
     }
 }

@@ -5,6 +5,7 @@
 //! (wasm32) reuses the same validation.
 
 pub mod access;
+pub mod activity;
 pub mod audit;
 pub mod contact;
 pub mod customer;
@@ -20,6 +21,7 @@ pub mod paging;
 pub mod pool;
 pub mod remind;
 pub mod text;
+pub mod timeline;
 pub mod user;
 
 pub use error::{FieldError, Invalid};

@@ -174,6 +174,15 @@ pub fn recycle_rule(rules: &PoolRules, stage: LifecycleStage) -> Option<RecycleR
     rules.recycle.iter().copied().find(|r| r.stage == stage)
 }
 
+/// When an owned customer last made progress (UTC seconds): the later of
+/// the last activity done on it and the time its owner took it (its
+/// creation when it never changed hands). Editing the record is not
+/// progress: a rep cannot keep a customer by retyping its address.
+pub fn last_progress(owned_since: Option<i64>, created_at: i64, last_activity: Option<i64>) -> i64 {
+    let held = owned_since.unwrap_or(created_at);
+    last_activity.map_or(held, |a| a.max(held))
+}
+
 /// Whether an owned customer of `stage` whose last progress was at
 /// `last_progress` (UTC seconds) goes back to the pool at `now`.
 pub fn due_for_recycling(
@@ -358,6 +367,16 @@ mod tests {
         assert!(!due_for_recycling(&rules, Customer, 0, now));
         let rule = recycle_rule(&rules, Prospect).unwrap();
         assert_eq!(recycle_cutoff(&rule, now), now - 30 * DAY);
+    }
+
+    #[test]
+    fn progress_is_an_activity_or_a_hand_over_not_an_edit() {
+        // never handed over, no activity: counts from creation
+        assert_eq!(last_progress(None, 100, None), 100);
+        // an activity after the hand-over resets the clock
+        assert_eq!(last_progress(Some(200), 100, Some(500)), 500);
+        // a new owner gets the full time even if the last activity was long ago
+        assert_eq!(last_progress(Some(900), 100, Some(500)), 900);
     }
 
     proptest! {

@@ -81,3 +81,7 @@ CREATE TABLE calendar_tokens (
     token_hash TEXT NOT NULL UNIQUE,
     created_at TIMESTAMP NOT NULL
 );
+
+-- Follow-up days across all users, for the scheduler (my day reads them per owner).
+CREATE INDEX activities_follow_up_on ON activities (next_follow_up_on)
+    WHERE next_follow_up_on IS NOT NULL;

@@ -1,3 +1,4 @@
+DROP INDEX activities_follow_up_on;
 DROP TABLE calendar_tokens;
 DROP TABLE reminders;
 DROP TABLE notifications;

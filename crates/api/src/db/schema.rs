@@ -149,6 +149,8 @@ diesel::table! {
         version -> BigInt,
         keys_version -> Integer,
         merged_into_id -> Nullable<Text>,
+        last_activity_at -> Nullable<Timestamp>,
+        owned_since -> Nullable<Timestamp>,
         renewal_on -> Nullable<Date>,
         maintenance_on -> Nullable<Date>,
     }
@@ -261,6 +263,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activities (id) {
+        id -> Text,
+        customer_id -> Text,
+        contact_id -> Nullable<Text>,
+        kind -> Text,
+        subject -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        owner_id -> Text,
+        due_at -> Nullable<Timestamp>,
+        all_day -> Bool,
+        done_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        place -> Nullable<Text>,
+        next_follow_up_on -> Nullable<Text>,
+        sort_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+diesel::table! {
+    activity_participants (activity_id, user_id) {
+        activity_id -> Text,
+        user_id -> Text,
+    }
+}
+diesel::joinable!(activities -> customers (customer_id));
+diesel::joinable!(activity_participants -> activities (activity_id));
 diesel::joinable!(contacts -> customers (customer_id));
 diesel::joinable!(customer_stage_changes -> customers (customer_id));
 diesel::joinable!(customer_keys -> customers (customer_id));
@@ -424,6 +457,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     import_rows,
     import_templates,
+    activities,
+    activity_participants,
     notification_preferences,
     notifications,
     reminders,

@@ -226,7 +226,7 @@ pub async fn audit(
             ApiError::bad_field(
                 "entity",
                 "invalid_choice",
-                "must be customer, contact, user, role, team, region, product_line, partner or api_key",
+                "must be customer, contact, activity, user, role, team, region, product_line, partner or api_key",
             )
         })?),
     };

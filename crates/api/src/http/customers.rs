@@ -217,6 +217,9 @@ pub async fn update(
                     team: None,
                 };
                 owners::record(c, &cid, &change, changed_by(&auth), now)?;
+                if let (Some(from), Some(to)) = (&before.owner_id, &next.owner_id) {
+                    crate::repo::activities::hand_over_open(c, &cid, from, to, now)?;
+                }
             }
             if let Some(reason) = dup_reason.as_ref().filter(|_| !like.is_empty()) {
                 dedup::record_override(c, &cid, reason, &like, changed_by(&auth), now)?;

@@ -1,5 +1,6 @@
 //! The HTTP edge: parse, authorize, call the domain, persist, respond.
 
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
@@ -51,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     customers::configure(cfg);
     audit::configure(cfg);
     contacts::configure(cfg);
+    activities::configure(cfg);
     imports::configure(cfg);
     notifications::configure(cfg);
     me_remind::configure(cfg);

@@ -182,14 +182,8 @@ pub async fn create_reminder(
     }
     let note = kehu_domain::text::optional_multiline("note", Some(&b.note), NOTE_MAX)?
         .ok_or_else(|| ApiError::invalid("note", "required", "is required"))?;
-    if b.activity_id.is_some() {
-        return Err(ApiError::invalid(
-            "activity_id",
-            "not_found",
-            "no such activity",
-        ));
-    }
     let customer_id = b.customer_id.as_deref().map(id).transpose()?;
+    let activity_id = b.activity_id.as_deref().map(id).transpose()?;
     let read = Scoped::new(&auth, Action::Read);
     let row = ReminderRow {
         id: db::new_id(),
@@ -197,7 +191,7 @@ pub async fn create_reminder(
         remind_at: at,
         note,
         customer_id,
-        activity_id: None,
+        activity_id,
         fired_at: None,
         created_at: now,
     };
@@ -210,6 +204,20 @@ pub async fn create_reminder(
                 "not_found",
                 "no such customer",
             ));
+        }
+        if let Some(aid) = &row.activity_id {
+            // an activity is read through its customer
+            let visible = match reminders::activity_customer(c, aid)? {
+                Some(cid) => exists_visible(c, &cid, read.cond())?,
+                None => false,
+            };
+            if !visible {
+                return Err(ApiError::invalid(
+                    "activity_id",
+                    "not_found",
+                    "no such activity",
+                ));
+            }
         }
         reminders::insert(c, &row)?;
         Ok(row)

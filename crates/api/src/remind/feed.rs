@@ -1,5 +1,6 @@
-//! A user's calendar feed: their reminders as timed events, their
-//! customers' renewal and maintenance days as all-day events.
+//! A user's calendar feed: their activities (owned or taking part) and
+//! reminders as timed or all-day events, their customers' renewal and
+//! maintenance days as all-day events.
 
 use crate::db::{self, DbConnection};
 use crate::repo::reminders::{self, CustomerDate};
@@ -15,6 +16,8 @@ const AHEAD_DAYS: i64 = 365;
 const MAX_EVENTS: i64 = 2000;
 /// A reminder shows as a short event.
 const REMINDER_MINUTES: i64 = 15;
+/// An activity without an end shows as half an hour.
+const ACTIVITY_MINUTES: i64 = 30;
 
 pub fn text(
     c: &mut DbConnection,
@@ -57,6 +60,46 @@ pub fn text(
                 stamp,
             });
         }
+    }
+    let acts = reminders::calendar_activities(c, user_id, from, to, MAX_EVENTS)?;
+    let names = reminders::live_customer_names(
+        c,
+        &acts
+            .iter()
+            .map(|a| a.customer_id.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    for a in acts {
+        // notes record what happened; the calendar shows what is planned and held
+        let (Some(customer), Some(at), false) = (
+            names.get(&a.customer_id),
+            a.due_at.or(a.done_at),
+            a.kind == "note",
+        ) else {
+            continue;
+        };
+        let at = db::to_seconds(at);
+        let (start, end) = if a.all_day && a.due_at.is_some() {
+            // an all-day activity keeps its date as midnight UTC of that date
+            (Moment::Day(at.date()), Moment::Day(at.date().add_days(1)))
+        } else {
+            (
+                Moment::At(at),
+                Moment::At(UtcSeconds(at.0 + ACTIVITY_MINUTES * 60)),
+            )
+        };
+        let what = a
+            .subject
+            .clone()
+            .unwrap_or_else(|| super::scheduler::kind_label(&a.kind).to_owned());
+        events.push(Event {
+            uid: format!("activity-{}@kehu", a.id),
+            summary: format!("{what} – {customer}"),
+            description: a.notes.clone(),
+            start,
+            end,
+            stamp,
+        });
     }
     Ok(ical::calendar(&format!("Kehu – {name}"), &events))
 }

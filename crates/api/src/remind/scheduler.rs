@@ -9,7 +9,7 @@ use crate::db::{self, DbConnection};
 use crate::repo::notifications::{self as store, New};
 use crate::repo::preferences::{self, Recipient};
 use crate::repo::reminders::{self, CustomerDate};
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 use kehu_domain::date::{Date, UtcSeconds, local};
 use kehu_domain::remind::birthday::keys_celebrated_on;
@@ -55,6 +55,8 @@ pub fn tick(c: &mut DbConnection, now: NaiveDateTime, mail: bool) -> QueryResult
     t.customer_dates(CustomerDate::Maintenance)?;
     t.birthdays()?;
     t.by_hand()?;
+    t.activities_due()?;
+    t.follow_ups()?;
     Ok(t.made)
 }
 
@@ -171,7 +173,11 @@ impl Tick<'_> {
                         .collect(),
                     body: (r.note.contains('\n') || r.note.chars().count() > 200)
                         .then(|| r.note.clone()),
-                    record: r.customer_id.clone().map(|id| ("customer", id)),
+                    record: match (&r.activity_id, &r.customer_id) {
+                        (Some(a), _) => Some(("activity", a.clone())),
+                        (None, Some(c)) => Some(("customer", c.clone())),
+                        _ => None,
+                    },
                     customer_id: r.customer_id.clone(),
                     due_at: r.remind_at,
                 })
@@ -185,6 +191,95 @@ impl Tick<'_> {
                 return Ok(());
             }
         }
+    }
+
+    fn activities_due(&mut self) -> QueryResult<()> {
+        // an all-day activity's day starts at most 14 hours before its stored midnight
+        let from = self.now - Duration::days(GRACE_DAYS);
+        let to = self.now + Duration::days(1);
+        let rows = reminders::open_due(self.c, from, to)?;
+        let names = reminders::live_customer_names(
+            self.c,
+            &dedup(rows.iter().map(|r| r.customer_id.clone()).collect()),
+        )?;
+        let people = preferences::recipients(
+            self.c,
+            &dedup(rows.iter().map(|r| r.owner_id.clone()).collect()),
+        )?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (Some(p), Some(customer)) = (people.get(&r.owner_id), names.get(&r.customer_id))
+            else {
+                continue;
+            };
+            let due = db::to_seconds(r.due_at);
+            let alert = rules::activity_alert_at(due, r.all_day, &zone::named(&p.prefs.time_zone));
+            if !rules::alert_due(alert, self.at) {
+                continue;
+            }
+            let what = r
+                .subject
+                .clone()
+                .unwrap_or_else(|| kind_label(&r.kind).to_owned());
+            let when = if r.all_day {
+                format!("on {}", due.date())
+            } else {
+                format!("at {}", db::to_utc(r.due_at).format("%Y-%m-%d %H:%M UTC"))
+            };
+            out.push(Candidate {
+                user_id: r.owner_id.clone(),
+                kind: Kind::ActivityDue,
+                // a new due time is a new occurrence
+                key: rules::key(Kind::ActivityDue, &r.id, &due.0.to_string()),
+                title: format!("Due: {what} – {customer} {when}"),
+                body: None,
+                record: Some(("activity", r.id)),
+                customer_id: Some(r.customer_id),
+                due_at: r.due_at,
+            });
+        }
+        self.deliver(out, &people)
+    }
+
+    fn follow_ups(&mut self) -> QueryResult<()> {
+        let (lo, hi) = rules::candidate_range(self.today_utc(), 0);
+        let rows = reminders::follow_ups(self.c, &lo.to_string(), &hi.to_string())?;
+        let names = reminders::live_customer_names(
+            self.c,
+            &dedup(rows.iter().map(|r| r.customer_id.clone()).collect()),
+        )?;
+        let people = preferences::recipients(
+            self.c,
+            &dedup(rows.iter().map(|r| r.owner_id.clone()).collect()),
+        )?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (Some(p), Some(customer), Ok(on)) = (
+                people.get(&r.owner_id),
+                names.get(&r.customer_id),
+                Date::parse("next_follow_up_on", &r.on),
+            ) else {
+                continue;
+            };
+            if !rules::date_due(on, 0, self.local_today(p)) {
+                continue;
+            }
+            let after = r
+                .subject
+                .clone()
+                .unwrap_or_else(|| kind_label(&r.kind).to_owned());
+            out.push(Candidate {
+                user_id: r.owner_id.clone(),
+                kind: Kind::FollowUp,
+                key: rules::key(Kind::FollowUp, &r.id, &on.to_string()),
+                title: format!("Follow up: {customer} on {on}"),
+                body: Some(format!("After: {after}")),
+                record: Some(("customer", r.customer_id.clone())),
+                customer_id: Some(r.customer_id),
+                due_at: db::from_seconds(rules::start_of_day(on, &zone::named(&p.prefs.time_zone))),
+            });
+        }
+        self.deliver(out, &people)
     }
 
     /// Makes the candidates that are wanted and not made yet.
@@ -241,6 +336,19 @@ impl Tick<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// An activity's kind as English words, for titles.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "call" => "Call",
+        "visit" => "Visit",
+        "meeting" => "Meeting",
+        "email" => "E-mail",
+        "task" => "Task",
+        "note" => "Note",
+        other => other,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::db::Db;
 use crate::db::schema::{
-    contacts, customer_collaborators, customer_product_lines, customers, users,
+    activities, contacts, customer_collaborators, customer_product_lines, customers, users,
 };
 use diesel::dsl::{case_when, exists, not, sql};
 use diesel::expression::BoxableExpression;
@@ -65,6 +65,14 @@ pub fn not_in(p: &Predicate) -> CustomerCondition {
             .nullable(),
     )
 }
+
+/// Activities joined to their customers.
+pub type ActivitiesWithCustomers =
+    diesel::dsl::InnerJoinQuerySource<activities::table, customers::table>;
+
+/// The same condition on activities joined to their customers.
+pub type ActivityCustomerCondition =
+    Box<dyn BoxableExpression<ActivitiesWithCustomers, Db, SqlType = Nullable<Bool>>>;
 
 /// One body, compiled for each query source the condition is used on, so
 /// that both read the same SQL.
@@ -145,3 +153,4 @@ macro_rules! condition {
 
 condition!(customer_condition, CustomerCondition);
 condition!(contact_customer_condition, ContactCustomerCondition);
+condition!(activity_customer_condition, ActivityCustomerCondition);

@@ -13,6 +13,7 @@ use kehu_domain::audit::{Action, FieldChange};
 pub enum Entity {
     Customer,
     Contact,
+    Activity,
     User,
     Role,
     Team,
@@ -23,9 +24,10 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 9] = [
+    pub const ALL: [Entity; 10] = [
         Entity::Customer,
         Entity::Contact,
+        Entity::Activity,
         Entity::User,
         Entity::Role,
         Entity::Team,
@@ -39,6 +41,7 @@ impl Entity {
         match self {
             Entity::Customer => "customer",
             Entity::Contact => "contact",
+            Entity::Activity => "activity",
             Entity::User => "user",
             Entity::Role => "role",
             Entity::Team => "team",

@@ -50,6 +50,7 @@ pub struct CustomerRow {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub version: i64,
+    pub last_activity_at: Option<NaiveDateTime>,
     pub renewal_on: Option<NaiveDate>,
     pub maintenance_on: Option<NaiveDate>,
 }

@@ -2,6 +2,7 @@
 //! call these functions and never build queries themselves.
 
 pub mod access_sql;
+pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod contacts;

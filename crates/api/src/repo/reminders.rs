@@ -276,3 +276,258 @@ pub fn birthdays(c: &mut DbConnection, month_days: &[String]) -> QueryResult<Vec
     }
     Ok(out)
 }
+
+/// An open activity whose due time is near.
+#[derive(Debug, Clone)]
+pub struct DueActivity {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: String,
+    pub subject: Option<String>,
+    pub owner_id: String,
+    pub due_at: NaiveDateTime,
+    pub all_day: bool,
+}
+
+/// Open activities due in `[from, to]`: the query, for EXPLAIN. An open
+/// activity's `sort_at` is its due time, so the time-order index serves it.
+pub fn open_due_query(
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> crate::db::schema::activities::BoxedQuery<'static, crate::db::Db> {
+    use crate::db::schema::activities as a;
+    a::table
+        .filter(a::sort_at.ge(from))
+        .filter(a::sort_at.le(to))
+        .filter(a::done_at.is_null())
+        .filter(a::due_at.ge(from))
+        .filter(a::due_at.le(to))
+        .into_boxed()
+}
+
+pub fn open_due(
+    c: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<DueActivity>> {
+    use crate::db::schema::activities as a;
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<NaiveDateTime>,
+        bool,
+    );
+    let rows: Vec<Row> = open_due_query(from, to)
+        .select((
+            a::id,
+            a::customer_id,
+            a::kind,
+            a::subject,
+            a::owner_id,
+            a::due_at,
+            a::all_day,
+        ))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, customer_id, kind, subject, owner_id, due, all_day)| {
+            Some(DueActivity {
+                id,
+                customer_id,
+                kind,
+                subject,
+                owner_id,
+                due_at: due?,
+                all_day,
+            })
+        })
+        .collect())
+}
+
+/// An activity with a next follow-up date.
+#[derive(Debug, Clone)]
+pub struct FollowUp {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: String,
+    pub subject: Option<String>,
+    pub owner_id: String,
+    pub on: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Activities whose next follow-up date lies in `[from, to]` (`YYYY-MM-DD`): the query, for EXPLAIN.
+pub fn follow_ups_query(
+    from: &str,
+    to: &str,
+) -> crate::db::schema::activities::BoxedQuery<'static, crate::db::Db> {
+    use crate::db::schema::activities as a;
+    a::table
+        .filter(a::next_follow_up_on.ge(from.to_owned()))
+        .filter(a::next_follow_up_on.le(to.to_owned()))
+        .into_boxed()
+}
+
+/// Follow-ups in the window not yet overtaken by a later activity on the
+/// same customer (as my day counts them).
+pub fn follow_ups(c: &mut DbConnection, from: &str, to: &str) -> QueryResult<Vec<FollowUp>> {
+    use crate::db::schema::activities as a;
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = follow_ups_query(from, to)
+        .select((
+            a::id,
+            a::customer_id,
+            a::kind,
+            a::subject,
+            a::owner_id,
+            a::next_follow_up_on,
+            a::created_at,
+        ))
+        .load(c)?;
+    let cids: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+    let latest = super::activities::latest_per_customer(c, &cids)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| latest.get(&r.1).is_none_or(|t| *t <= r.6))
+        .filter_map(
+            |(id, customer_id, kind, subject, owner_id, on, created_at)| {
+                Some(FollowUp {
+                    id,
+                    customer_id,
+                    kind,
+                    subject,
+                    owner_id,
+                    on: on?,
+                    created_at,
+                })
+            },
+        )
+        .collect())
+}
+
+/// Names of the live customers among `ids`.
+pub fn live_customer_names(
+    c: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    use crate::db::schema::customers as cu;
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            cu::table
+                .filter(cu::id.eq_any(chunk))
+                .filter(cu::deleted_at.is_null())
+                .select((cu::id, cu::name))
+                .load::<(String, String)>(c)?,
+        );
+    }
+    Ok(out)
+}
+
+/// A user's activities (owned or taking part) for the calendar feed.
+#[derive(Debug, Clone)]
+pub struct CalendarActivity {
+    pub id: String,
+    pub customer_id: String,
+    pub kind: String,
+    pub subject: Option<String>,
+    pub notes: Option<String>,
+    pub owner_id: String,
+    pub due_at: Option<NaiveDateTime>,
+    pub done_at: Option<NaiveDateTime>,
+    pub all_day: bool,
+}
+
+pub fn calendar_activities(
+    c: &mut DbConnection,
+    user_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<CalendarActivity>> {
+    use crate::db::schema::{activities as a, activity_participants as ap};
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        bool,
+    );
+    let cols = (
+        a::id,
+        a::customer_id,
+        a::kind,
+        a::subject,
+        a::notes,
+        a::owner_id,
+        a::due_at,
+        a::done_at,
+        a::all_day,
+    );
+    let mut rows: Vec<Row> = a::table
+        .filter(a::owner_id.eq(user_id))
+        .filter(a::sort_at.ge(from))
+        .filter(a::sort_at.lt(to))
+        .select(cols)
+        .order((a::sort_at, a::id))
+        .limit(limit)
+        .load(c)?;
+    let part: Vec<String> = ap::table
+        .filter(ap::user_id.eq(user_id))
+        .select(ap::activity_id)
+        .load(c)?;
+    for chunk in part.chunks(500) {
+        rows.extend(
+            a::table
+                .filter(a::id.eq_any(chunk))
+                .filter(a::owner_id.ne(user_id))
+                .filter(a::sort_at.ge(from))
+                .filter(a::sort_at.lt(to))
+                .select(cols)
+                .load::<Row>(c)?,
+        );
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, customer_id, kind, subject, notes, owner_id, due_at, done_at, all_day)| {
+                CalendarActivity {
+                    id,
+                    customer_id,
+                    kind,
+                    subject,
+                    notes,
+                    owner_id,
+                    due_at,
+                    done_at,
+                    all_day,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The customer of a live activity, for checking that a reminder about it may be set.
+pub fn activity_customer(c: &mut DbConnection, activity_id: &str) -> QueryResult<Option<String>> {
+    use crate::db::schema::activities as a;
+    a::table
+        .filter(a::id.eq(activity_id))
+        .select(a::customer_id)
+        .first(c)
+        .optional()
+}

@@ -2,14 +2,16 @@
 //! records that are own, a teammate's, in the region but of another product
 //! line, in the region, in another region, another partner's, our partner's,
 //! in the pool, and deleted — for read, list, search, count, update, delete
-//! and a relation write (adding a contact). Hidden records answer 404 on
-//! every verb and never show up in a list, a count or a search hit.
+//! and relation writes (adding a contact, logging an activity), and for the
+//! customer's activities and timeline. Hidden records answer 404 on every
+//! verb and never show up in a list, a count or a search hit.
 
 use crate::db_test;
 use crate::fixtures::{Org, With, create_customer, customer, user};
 use crate::helpers::{Client, TestApp};
 use reqwest::Method;
 use serde_json::json;
+use std::collections::HashMap;
 
 const KINDS: [&str; 9] = [
     "own",
@@ -43,7 +45,7 @@ fn expected(role: &str, kind: &str) -> (bool, bool, bool) {
     }
 }
 
-async fn check(c: &Client, role: &str, ids: &[(&str, String)]) {
+async fn check(c: &Client, role: &str, ids: &[(&str, String)], acts: &HashMap<&str, String>) {
     let listed = c.get("/api/v1/customers?limit=200").await.ids();
     for (kind, id) in ids {
         let (read, update, delete) = expected(role, kind);
@@ -92,6 +94,49 @@ async fn check(c: &Client, role: &str, ids: &[(&str, String)]) {
                 "{what}: the refusal names nothing"
             );
         }
+        // its activities: seen, listed, logged and changed within the customer's scope
+        let aid = &acts[kind];
+        let apath = format!("/api/v1/activities/{aid}");
+        assert_eq!(
+            c.get(&apath).await.status.as_u16(),
+            if read { 200 } else { 404 },
+            "{what}: read activity"
+        );
+        let mine = c.get(&format!("/api/v1/activities?customer_id={id}")).await;
+        assert_eq!(mine.status.as_u16(), 200, "{what}: list activities");
+        assert_eq!(mine.ids().contains(aid), read, "{what}: list activities");
+        assert!(
+            !c.get("/api/v1/activities?limit=200")
+                .await
+                .ids()
+                .contains(aid)
+                || read,
+            "{what}: all activities"
+        );
+        assert_eq!(
+            c.get(&format!("{path}/timeline")).await.status.as_u16(),
+            if read { 200 } else { 404 },
+            "{what}: timeline"
+        );
+        let r = c
+            .post(
+                &format!("{path}/activities"),
+                json!({"kind": "call", "done": true}),
+            )
+            .await;
+        assert_eq!(
+            r.status.as_u16(),
+            if read { 201 } else { 404 },
+            "{what}: log an activity {}",
+            r.text
+        );
+        let r = c.patch(&apath, "*", json!({"outcome": "matrix"})).await;
+        assert_eq!(
+            r.status.as_u16(),
+            if update { 200 } else { hidden },
+            "{what}: change someone else's activity {}",
+            r.text
+        );
         // delete last, and only where it is refused or on throwaway copies
         if !delete {
             let r = c.send(Method::DELETE, &path, None, &[]).await;
@@ -139,6 +184,7 @@ async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
 
     let pool = |kind: &str| customer(&format!("矩阵<{kind}>")).with("owner_id", json!(null));
     let mut ids = Vec::new();
+    let mut acts = HashMap::new();
     for kind in KINDS {
         let body = match kind {
             "own" | "deleted" => pool(kind)
@@ -157,6 +203,14 @@ async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
             _ => pool(kind),
         };
         let id = create_customer(&admin, body).await;
+        let a = admin
+            .post(
+                &format!("/api/v1/customers/{id}/activities"),
+                json!({"kind": "note", "subject": "矩阵活动"}),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.text);
+        acts.insert(kind, a.id());
         if kind == "deleted" {
             assert_eq!(
                 admin
@@ -177,7 +231,7 @@ async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
         ("partner", &dealer),
         ("admin", &admin),
     ] {
-        check(c, role, &ids).await;
+        check(c, role, &ids, &acts).await;
     }
 }
 db_test!(every_role_sees_and_changes_exactly_its_share);

@@ -6,6 +6,7 @@ mod helpers;
 
 mod access_matrix;
 mod access_property;
+mod activities;
 mod api_keys;
 mod audit;
 mod auth;

@@ -359,10 +359,10 @@ async fn neglected_customers_go_back_to_the_pool_once_even_with_two_nodes(app: T
             "recycle": [{"stage": "prospect", "days_without_progress": 30}]}),
     )
     .await;
-    // forty days without a change, as if the rep had forgotten them
+    // held for years without an activity, as if the rep had forgotten them
     for id in neglected.iter().chain([&buying]) {
         app.exec(&format!(
-            "UPDATE customers SET updated_at = '2020-01-01 00:00:00' WHERE id = '{id}'"
+            "UPDATE customers SET created_at = '2020-01-01 00:00:00', owned_since = '2020-01-01 00:00:00' WHERE id = '{id}'"
         ));
     }
 

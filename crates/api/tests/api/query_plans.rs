@@ -50,6 +50,7 @@ use kehu_api::db::schema::{
 };
 use kehu_api::db::{self, DbConnection};
 use kehu_api::repo::access_sql::{branches, broad, customer_condition};
+use kehu_api::repo::activities::ActivityFilter;
 use kehu_api::repo::audit::{self as audit_log, AuditFilter, Entity};
 use kehu_api::repo::customers::owners;
 use kehu_api::repo::customers::stages::ChangedBy;
@@ -72,6 +73,8 @@ const LARGE: &[&str] = &[
     "customer_keys",
     "customer_owner_changes",
     "audit_log",
+    "activities",
+    "activity_participants",
 ];
 const SORT_INDEXES: &[&str] = &["customers_updated", "customers_created", "customers_name"];
 
@@ -169,6 +172,54 @@ fn seed(c: &mut DbConnection) {
             ))
             .execute(c)
             .unwrap();
+    }
+    // activities: a done one and a plan on every third customer, some with
+    // a colleague taking part and a follow-up day
+    let some: Vec<String> = customers::table
+        .select(customers::id)
+        .order(customers::id)
+        .load::<String>(c)
+        .unwrap()
+        .into_iter()
+        .step_by(3)
+        .collect();
+    for (i, id) in some.iter().enumerate() {
+        let owner = &reps[i % reps.len()];
+        let author = repo::activities::Author {
+            user_id: Some(owner),
+            api_key_id: None,
+        };
+        let at = t0 + Duration::hours(i as i64);
+        let mut done = kehu_domain::activity::Activity::create(
+            kehu_domain::activity::RawActivity {
+                kind: Some("visit".into()),
+                done_at: Some(Some(repo::activities::micros(at))),
+                next_follow_up_on: (i % 5 == 0).then(|| Some("2026-02-01".into())),
+                ..Default::default()
+            },
+            owner,
+            repo::activities::micros(at),
+        )
+        .unwrap();
+        if i % 4 == 0 {
+            done.participant_ids = vec![reps[(i + 1) % reps.len()].clone()];
+        }
+        repo::activities::insert(c, &db::new_id(), id, &done, author, at).unwrap();
+        let plan = kehu_domain::activity::Activity::create(
+            kehu_domain::activity::RawActivity {
+                kind: Some("task".into()),
+                due_at: Some(Some(repo::activities::micros(at + Duration::days(30)))),
+                ..Default::default()
+            },
+            owner,
+            repo::activities::micros(at),
+        )
+        .unwrap();
+        let author = repo::activities::Author {
+            user_id: Some(owner),
+            api_key_id: None,
+        };
+        repo::activities::insert(c, &db::new_id(), id, &plan, author, at).unwrap();
     }
     // the duplicate keys, as `kehu seed` and `kehu serve` make them
     while kehu_api::repo::customers::dedup::refresh_stale_keys(c, 1000).unwrap() > 0 {}
@@ -539,6 +590,25 @@ async fn no_full_scans(app: TestApp) {
             &[],
         );
     }
+    let t = NaiveDateTime::parse_from_str("2026-12-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    chk.check(
+        "activities due",
+        explain::plan(
+            c,
+            reminders::open_due_query(t - Duration::days(7), t + Duration::days(1))
+                .select(kehu_api::db::schema::activities::id),
+        ),
+        &[],
+    );
+    chk.check(
+        "follow-ups due",
+        explain::plan(
+            c,
+            reminders::follow_ups_query("2026-11-23", "2026-12-02")
+                .select(kehu_api::db::schema::activities::id),
+        ),
+        &[],
+    );
     let month_days: Vec<String> = (1..=40).map(|d| format!("12-{:02}", d % 31 + 1)).collect();
     chk.check(
         "birthdays due",
@@ -632,6 +702,102 @@ async fn no_full_scans(app: TestApp) {
             let q = audit_log::list_query(f, before, 51).select((al::id, al::at, al::changes));
             chk.check(&name, explain::plan(c, q), allowed);
         }
+    }
+    // activities: the lists a rep, a manager, a dealer and an administrator
+    // read (my day's, a customer's, everything newest first), and the
+    // timeline's sources
+    let activity_at = t + Duration::days(3);
+    for who in [
+        "rep0@seed.example",
+        "manager0@seed.example",
+        "dealer0@seed.example",
+        "admin@seed.example",
+    ] {
+        let s = subject(c, who);
+        let me = s.user_id.clone();
+        let scope = access::predicate(&s, Resource::Customer, Action::Read);
+        let filters = [
+            ("everything", ActivityFilter::default(), true),
+            (
+                "a customer's",
+                ActivityFilter {
+                    customer_id: Some(some_id.clone()),
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                "mine (owner or participant) that day",
+                ActivityFilter {
+                    involving: Some(me.clone()),
+                    sort_from: Some(t),
+                    sort_to: Some(activity_at),
+                    skip_open_all_day: true,
+                    ascending: true,
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                "my overdue",
+                ActivityFilter {
+                    owner_id: Some(me.clone()),
+                    done: Some(false),
+                    due_before: Some(activity_at),
+                    ascending: true,
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                "my follow-ups",
+                ActivityFilter {
+                    owner_id: Some(me.clone()),
+                    follow_up_by: Some("2026-03-01".into()),
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                "visits and calls",
+                ActivityFilter {
+                    kinds: vec!["visit".into(), "call".into()],
+                    ..Default::default()
+                },
+                true,
+            ),
+        ];
+        for (fname, f, walk) in &filters {
+            for after in [None, Some((activity_at, some_id.clone()))] {
+                let queries = repo::activities::list_queries(&scope, f, after.clone(), 51);
+                for (q, branch) in queries.into_iter().zip(branches(&scope)) {
+                    let name = format!(
+                        "{who} activities [{fname}] cursor={} branch {branch:?}",
+                        after.is_some()
+                    );
+                    // The lists without a customer or person (an API
+                    // client's export, not a screen) may walk the time
+                    // index until the page is full, also for a narrow
+                    // branch: at this size both planners prefer it to
+                    // starting from the branch's customers. Known cost at
+                    // scale for a rep with few activities; the screens'
+                    // lists (a customer's, mine) must not walk.
+                    let allowed: &[&str] = if *walk {
+                        &["activities_sort", "activities_customer"]
+                    } else {
+                        &[]
+                    };
+                    chk.check(&name, explain::plan(c, q), allowed);
+                }
+            }
+        }
+    }
+    let rep0 = repo::users::id_by_email_key(c, "rep0@seed.example")
+        .unwrap()
+        .unwrap();
+    for (name, plan) in kehu_api::http::activities::timeline::plans(c, &some_id, &rep0, t).unwrap()
+    {
+        chk.check(&format!("timeline {name}"), Ok(plan), &[]);
     }
     assert!(chk.checked > 500, "only {} plans checked", chk.checked);
     assert!(

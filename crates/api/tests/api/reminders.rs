@@ -549,6 +549,25 @@ async fn the_calendar_feed_is_rfc_5545_behind_a_revocable_secret(app: TestApp) {
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let rid = r.id();
+    let cid = create_customer(&rep, customer("江南")).await;
+    let visit_at = (chrono::Utc::now() + chrono::Duration::days(3))
+        .date_naive()
+        .and_hms_opt(6, 30, 0)
+        .unwrap()
+        .and_utc();
+    let visit = activity(
+        &rep,
+        &cid,
+        json!({"kind": "visit", "due_at": visit_at.to_rfc3339(), "notes": "带样品\n见王总"}),
+    )
+    .await;
+    let task_day = chrono::Utc::now().date_naive() + chrono::Duration::days(5);
+    let task = activity(
+        &rep,
+        &cid,
+        json!({"kind": "task", "subject": "寄合同", "due_at": format!("{task_day}T00:00:00Z"), "all_day": true}),
+    )
+    .await;
 
     let made = rep.post("/api/v1/me/calendar", json!({})).await;
     assert_eq!(made.status, 201, "{}", made.text);
@@ -576,7 +595,34 @@ async fn the_calendar_feed_is_rfc_5545_behind_a_revocable_secret(app: TestApp) {
     let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
         e.properties.iter().find(|p| p.name == name).cloned()
     };
-    assert_eq!(cal.events.len(), 2);
+    assert_eq!(cal.events.len(), 4);
+    let find = |uid: String| {
+        cal.events
+            .iter()
+            .find(|e| prop(e, "UID").unwrap().value.unwrap() == uid)
+            .unwrap_or_else(|| panic!("no event {uid}"))
+    };
+    let v = find(format!("activity-{visit}@kehu"));
+    assert_eq!(prop(v, "SUMMARY").unwrap().value.unwrap(), "Visit – 江南");
+    assert_eq!(
+        prop(v, "DTSTART").unwrap().value.unwrap(),
+        visit_at.format("%Y%m%dT%H%M%SZ").to_string()
+    );
+    assert_eq!(
+        prop(v, "DESCRIPTION").unwrap().value.unwrap(),
+        "带样品\\n见王总"
+    );
+    let t = find(format!("activity-{task}@kehu"));
+    assert_eq!(
+        prop(t, "DTSTART").unwrap().value.unwrap(),
+        task_day.format("%Y%m%d").to_string()
+    );
+    assert_eq!(
+        prop(t, "DTEND").unwrap().value.unwrap(),
+        (task_day + chrono::Duration::days(1))
+            .format("%Y%m%d")
+            .to_string()
+    );
     let reminder = cal
         .events
         .iter()
@@ -629,3 +675,114 @@ async fn the_calendar_feed_is_rfc_5545_behind_a_revocable_secret(app: TestApp) {
     assert_eq!(rep.get("/api/v1/me/calendar").await.body["active"], false);
 }
 db_test!(the_calendar_feed_is_rfc_5545_behind_a_revocable_secret);
+
+async fn activity(c: &Client, cid: &str, body: Value) -> String {
+    let r = c
+        .post(&format!("/api/v1/customers/{cid}/activities"), body)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.id()
+}
+
+async fn activities_due_and_follow_ups_are_announced_once(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let (_, rep) = rep(&app, &admin, &org, "rep@test.example").await;
+    let (_, other) = self::rep(&app, &admin, &org, "other@test.example").await;
+    let hualian = create_customer(&rep, customer("华联")).await;
+    let visit = activity(
+        &rep,
+        &hualian,
+        json!({"kind": "visit", "subject": "季度回顾", "due_at": "2026-12-01T02:00:00Z"}),
+    )
+    .await;
+    activity(
+        &rep,
+        &hualian,
+        json!({"kind": "task", "due_at": "2026-12-03T00:00:00Z", "all_day": true}),
+    )
+    .await;
+    activity(
+        &rep,
+        &hualian,
+        json!({"kind": "call", "done": true, "next_follow_up_on": "2026-12-02"}),
+    )
+    .await;
+    // a follow-up overtaken by a later activity on the customer is not announced
+    let jiangnan = create_customer(&rep, customer("江南")).await;
+    activity(
+        &rep,
+        &jiangnan,
+        json!({"kind": "call", "done": true, "next_follow_up_on": "2026-12-02"}),
+    )
+    .await;
+    activity(&rep, &jiangnan, json!({"kind": "note", "notes": "已回电"})).await;
+
+    assert_eq!(
+        tick(&app, "2026-12-01T01:40:00Z"),
+        0,
+        "the visit is 20 minutes away"
+    );
+    assert_eq!(tick(&app, "2026-12-01T01:50:00Z"), 1);
+    let n = rep.get("/api/v1/notifications").await;
+    assert_eq!(n.body["data"][0]["kind"], "activity_due");
+    assert_eq!(
+        n.body["data"][0]["record"],
+        json!({"type": "activity", "id": visit})
+    );
+    assert_eq!(
+        n.body["data"][0]["title"],
+        "Due: 季度回顾 – 华联 at 2026-12-01 02:00 UTC"
+    );
+    // 00:30 on 2 December in Shanghai: the follow-up's day
+    assert_eq!(tick(&app, "2026-12-01T16:30:00Z"), 1);
+    // the all-day task's day begins at 16:00Z on 2 December in Shanghai
+    assert_eq!(tick(&app, "2026-12-02T15:59:00Z"), 0);
+    assert_eq!(tick(&app, "2026-12-02T16:00:00Z"), 1);
+    assert_eq!(tick(&app, "2026-12-02T16:30:00Z"), 0);
+    assert_eq!(
+        titles(&rep).await,
+        [
+            "Due: Task – 华联 on 2026-12-03",
+            "Due: 季度回顾 – 华联 at 2026-12-01 02:00 UTC",
+            "Follow up: 华联 on 2026-12-02",
+        ]
+    );
+    // my day lists the unread ones
+    let day = rep.get("/api/v1/me/day?date=2026-12-02").await;
+    assert_eq!(
+        day.body["reminders"].as_array().unwrap().len(),
+        3,
+        "{}",
+        day.text
+    );
+
+    // a reminder about an activity needs read access to its customer
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let hidden = other
+        .post(
+            "/api/v1/reminders",
+            json!({"remind_at": soon, "note": "x", "activity_id": visit}),
+        )
+        .await;
+    assert_eq!(hidden.problem(422)["errors"][0]["field"], "activity_id");
+    let r = rep
+        .post(
+            "/api/v1/reminders",
+            json!({"remind_at": soon, "note": "准备资料", "activity_id": visit}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let later = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    tick(&app, &later);
+    let n = rep.get("/api/v1/notifications?unread=true").await;
+    let manual = n.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "manual")
+        .unwrap()
+        .clone();
+    assert_eq!(manual["record"], json!({"type": "activity", "id": visit}));
+}
+db_test!(activities_due_and_follow_ups_are_announced_once);

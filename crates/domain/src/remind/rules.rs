@@ -46,14 +46,12 @@ pub fn key(kind: Kind, subject_id: &str, occurrence: &str) -> String {
 }
 
 /// When an activity's owner should hear about it: a timed one a little before,
-/// an all-day one at the start of its day in the owner's zone.
+/// an all-day one at the start of its day in the owner's zone (an all-day
+/// activity keeps its date as midnight UTC of that date, see
+/// [`crate::activity`]).
 pub fn activity_alert_at(due: UtcSeconds, all_day: bool, zone: &dyn Zone) -> UtcSeconds {
     if all_day {
-        let day = crate::date::local(zone, due).date;
-        zone.instant_of(LocalDateTime {
-            date: day,
-            time: TimeOfDay::new(0, 0).expect("midnight"),
-        })
+        start_of_day(due.date(), zone)
     } else {
         UtcSeconds(due.0 - ACTIVITY_LEAD_MINUTES * 60)
     }
@@ -128,10 +126,16 @@ mod tests {
         let sh = FixedOffset(8 * 3600);
         let due = UtcSeconds(UtcSeconds::at_midnight(d("2026-12-01")).0 + 2 * 3600);
         assert_eq!(activity_alert_at(due, false, &sh).0, due.0 - 900);
-        // all day on 1 December in Shanghai starts at 16:00Z on 30 November
+        // all day on 1 December in Shanghai starts at 16:00Z on 30 November,
+        // in New York at 05:00Z on 1 December
+        let day = UtcSeconds::at_midnight(d("2026-12-01"));
         assert_eq!(
-            activity_alert_at(due, true, &sh),
+            activity_alert_at(day, true, &sh),
             UtcSeconds(UtcSeconds::at_midnight(d("2026-11-30")).0 + 16 * 3600)
+        );
+        assert_eq!(
+            activity_alert_at(day, true, &FixedOffset(-5 * 3600)),
+            UtcSeconds(day.0 + 5 * 3600)
         );
         assert!(alert_due(due, due) && !alert_due(due, UtcSeconds(due.0 - 1)));
         assert!(!alert_due(due, UtcSeconds(due.0 + 8 * 86_400)));
@@ -140,7 +144,7 @@ mod tests {
     proptest! {
         #[test]
         fn a_due_date_lies_in_the_query_range(occ in 0i64..30_000, before in 0u16..=365, back in 0i64..=380, off in -12i64..=14) {
-            let occ = Date::from_days_since_epoch(occ).unwrap();
+            let occ = Date::from_days_since_epoch(occ);
             let local_today = occ.add_days(GRACE_DAYS - back);
             prop_assume!(date_due(occ, before, local_today));
             // the UTC date differs from the local one by at most a day
@@ -152,7 +156,7 @@ mod tests {
         #[test]
         fn each_celebration_is_due_on_a_contiguous_run_of_days(m in 1u8..=12, dd in 1u8..=28, before in 0u16..=30, start in 0i64..30_000) {
             let b = Birthday::parse("b", &format!("--{m:02}-{dd:02}")).unwrap();
-            let start = Date::from_days_since_epoch(start).unwrap();
+            let start = Date::from_days_since_epoch(start);
             let mut seen: Vec<(Date, i64)> = Vec::new();
             for i in 0..800 {
                 if let Some(o) = birthday_due(b, before, start.add_days(i)) {

@@ -127,6 +127,15 @@ pub async fn transfer(
                             team: to_team.map(|id| (r.row.team_id.as_deref(), id)),
                         };
                         owners::record(c, &r.row.id, &change, changed_by(&auth), now)?;
+                        if let Some(to) = t.to.owner_id() {
+                            crate::repo::activities::hand_over_open(
+                                c,
+                                &r.row.id,
+                                &t.from_owner_id,
+                                to,
+                                now,
+                            )?;
+                        }
                         moved += 1;
                     }
                 }

@@ -95,6 +95,9 @@ pub struct CustomerOut {
     pub updated_at: DateTime<Utc>,
     /// Set when the customer is in the trash; restore with POST …/restore.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// When the latest activity on it was done; the pool counts days
+    /// without progress from it.
+    pub last_activity_at: Option<DateTime<Utc>>,
     /// Also sent as the ETag; send it back in If-Match to update.
     pub version: i64,
     /// What you may do with this customer now, by the same checks the writes
@@ -141,6 +144,7 @@ impl From<CustomerRecord> for CustomerOut {
             updated_by: r.updated_by,
             updated_at: super::time(r.updated_at),
             deleted_at: r.deleted_at.map(super::time),
+            last_activity_at: r.last_activity_at.map(super::time),
             version: r.version,
             allowed: None,
         }

@@ -1,5 +1,6 @@
 //! Request and response bodies: the API's contract, apart from database rows.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod contacts;

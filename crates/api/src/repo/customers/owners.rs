@@ -66,6 +66,10 @@ pub fn record(
             coc::api_key_id.eq(by.api_key_id),
             coc::changed_at.eq(now),
         ))
+        .execute(c)?;
+    // the new owner's time to make progress starts now (pool recycling)
+    diesel::update(customers::table.filter(customers::id.eq(customer_id)))
+        .set(customers::owned_since.eq(Some(now)))
         .execute(c)
         .map(drop)
 }
@@ -238,8 +242,29 @@ pub fn list(
     Ok((rows, names))
 }
 
-/// Owned live customers in `stage` not changed since `cutoff`, oldest first:
-/// those a recycle rule returns to the pool.
+/// No progress since `cutoff`: no activity done since, and the owner has had
+/// it since before (a customer never handed over counts from its creation).
+fn without_progress_since(
+    cutoff: NaiveDateTime,
+) -> Box<dyn BoxableExpression<customers::table, Db, SqlType = diesel::sql_types::Bool>> {
+    Box::new(
+        customers::owned_since
+            .lt(cutoff)
+            .or(customers::owned_since
+                .is_null()
+                .and(customers::created_at.lt(cutoff)))
+            .assume_not_null()
+            .and(
+                customers::last_activity_at
+                    .is_null()
+                    .or(customers::last_activity_at.lt(cutoff))
+                    .assume_not_null(),
+            ),
+    )
+}
+
+/// Owned live customers in `stage` without progress since `cutoff`, those
+/// held longest first: those a recycle rule returns to the pool.
 pub fn due_query(
     stage: &str,
     cutoff: NaiveDateTime,
@@ -249,14 +274,14 @@ pub fn due_query(
         .filter(customers::lifecycle_stage.eq(stage.to_owned()))
         .filter(customers::owner_id.is_not_null())
         .filter(customers::deleted_at.is_null())
-        .filter(customers::updated_at.lt(cutoff))
-        .order(customers::updated_at)
+        .filter(without_progress_since(cutoff))
+        .order((customers::owned_since, customers::id))
         .limit(batch)
         .into_boxed()
 }
 
 /// Returns to the pool up to `batch` owned customers per rule whose last
-/// progress (their last change) is older than the rule allows, and records
+/// progress (an activity done, or the owner taking it) is older than the rule allows, and records
 /// each as recycled. Safe on several nodes at once: a customer is written
 /// only if its version is still the one read, so each is recycled and
 /// recorded once. Returns how many it returned.
@@ -284,7 +309,7 @@ pub fn recycle(
                         .filter(customers::id.eq(&id))
                         .filter(customers::version.eq(version))
                         .filter(customers::owner_id.eq(owner.as_deref()))
-                        .filter(customers::updated_at.lt(cutoff)),
+                        .filter(without_progress_since(cutoff)),
                 )
                 .set((
                     customers::owner_id.eq(None::<String>),
