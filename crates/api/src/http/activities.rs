@@ -40,17 +40,22 @@ pub mod timeline;
 #[into_params(parameter_in = Query)]
 pub struct ActivityQuery {
     /// Only this customer's activities.
+    #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub customer_id: Option<String>,
     /// Only those this user owns; `me` for the caller.
+    #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub owner_id: Option<String>,
     /// `me`: only those the caller owns or takes part in.
-    #[param(pattern = "^me$")]
+    #[param(pattern = "^(me)?$")]
     pub involving: Option<String>,
     /// Comma-separated kinds, e.g. `visit,call`.
-    #[param(example = "visit,call")]
+    #[param(
+        example = "visit,call",
+        pattern = "^((call|visit|meeting|email|task|note)(,(call|visit|meeting|email|task|note))*)?$"
+    )]
     pub kind: Option<String>,
     /// `open` (to do), `done`, or `overdue` (open and past due).
-    #[param(pattern = "^(open|done|overdue)$")]
+    #[param(pattern = "^(open|done|overdue)?$")]
     pub status: Option<String>,
     /// From this time on (by when it happens), oldest first.
     pub from: Option<DateTime<Utc>>,
@@ -62,6 +67,14 @@ pub struct ActivityQuery {
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
+}
+
+/// An id given as a filter: malformed is the client's mistake (400), not
+/// an unknown record.
+pub(crate) fn opt_id(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    non_empty(v)
+        .map(|s| id(&s).map_err(|_| ApiError::bad_field(field, "invalid_id", "must be an id")))
+        .transpose()
 }
 
 pub(crate) fn author(auth: &Auth) -> Author<'_> {
@@ -120,10 +133,8 @@ pub async fn list(
     let limit = Limit::parse(q.limit)?.get() as i64;
     let me = auth.user_id().to_owned();
     let mut f = ActivityFilter {
-        customer_id: non_empty(q.customer_id).map(|c| id(&c)).transpose()?,
-        owner_id: non_empty(q.owner_id)
-            .map(|o| if o == "me" { Ok(me.clone()) } else { id(&o) })
-            .transpose()?,
+        customer_id: opt_id("customer_id", q.customer_id)?,
+        owner_id: opt_id("owner_id", q.owner_id)?.map(|o| if o == "me" { me.clone() } else { o }),
         kinds: kinds("kind", q.kind)?,
         sort_from: q.from.map(|t| from_micros(t.timestamp_micros())),
         sort_to: q.to.map(|t| from_micros(t.timestamp_micros())),

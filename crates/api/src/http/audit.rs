@@ -173,9 +173,11 @@ pub async fn contact_history(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `customer`, `contact`, `user`, `role`, `team`, `region`,
+    /// `customer`, `contact`, `activity`, `user`, `role`, `team`, `region`,
     /// `product_line`, `partner` or `api_key`.
-    #[param(pattern = "^(customer|contact|user|role|team|region|product_line|partner|api_key)?$")]
+    #[param(
+        pattern = "^(customer|contact|activity|user|role|team|region|product_line|partner|api_key)?$"
+    )]
     pub entity: Option<String>,
     #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub entity_id: Option<String>,

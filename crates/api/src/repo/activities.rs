@@ -487,6 +487,19 @@ pub fn delete(c: &mut DbConnection, cur: &ActivityRow) -> QueryResult<()> {
 /// Sets the customer's last activity to the latest done one. Not a change
 /// of the customer (its version and ETag stay): it is derived.
 pub fn refresh_last_activity(c: &mut DbConnection, customer_id: &str) -> QueryResult<()> {
+    // Two activities written at once on PostgreSQL would each read the
+    // latest without the other's and the last to write would win; holding
+    // the customer row first makes the second read after the first commits.
+    // NO KEY UPDATE, because the activity's foreign key already holds KEY
+    // SHARE on that row, and FOR UPDATE would deadlock two such writers.
+    // (SQLite writes one transaction at a time already.)
+    if let DbConnection::Pg(pg) = c {
+        customers::table
+            .filter(customers::id.eq(customer_id))
+            .select(customers::id)
+            .for_no_key_update()
+            .load::<String>(pg)?;
+    }
     let last: Option<NaiveDateTime> = activities::table
         .filter(activities::customer_id.eq(customer_id))
         .select(diesel::dsl::max(activities::done_at))

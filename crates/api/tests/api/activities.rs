@@ -679,3 +679,29 @@ async fn merges_move_activities_and_transfers_hand_over_open_ones(app: TestApp) 
     let _ = leaver;
 }
 db_test!(merges_move_activities_and_transfers_hand_over_open_ones);
+
+/// Activities written at the same moment on one customer leave its last
+/// activity at the latest of them, whichever commits last.
+async fn concurrent_activities_keep_the_last_activity_the_latest(app: TestApp) {
+    let (_, (_, rep), _, _) = people(&app).await;
+    let cid = create_customer(&rep, customer("并发客户")).await;
+    let mut expected = String::new();
+    for round in 0..5 {
+        let writes: Vec<_> = (0..6)
+            .map(|i| {
+                let (rep, cid) = (rep.clone(), cid.clone());
+                let at = ago(Duration::minutes(100 - round * 10 - i));
+                async move {
+                    let r = log(&rep, &cid, json!({"kind": "call", "done_at": at})).await;
+                    assert_eq!(r.status, 201, "{}", r.text);
+                    r.body["done_at"].as_str().unwrap().to_owned()
+                }
+            })
+            .collect();
+        let done = futures_util::future::join_all(writes).await;
+        expected = done.into_iter().max().unwrap();
+    }
+    let c = rep.get(&format!("/api/v1/customers/{cid}")).await;
+    assert_eq!(c.body["last_activity_at"], expected.as_str());
+}
+db_test!(concurrent_activities_keep_the_last_activity_the_latest);

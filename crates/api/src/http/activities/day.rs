@@ -27,7 +27,7 @@ const RECENT: usize = 10;
 #[into_params(parameter_in = Query)]
 pub struct DayQuery {
     /// The day, `YYYY-MM-DD`; default today in the caller's time zone.
-    #[param(example = "2026-11-30")]
+    #[param(example = "2026-11-30", pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
     pub date: Option<String>,
 }
 

@@ -39,9 +39,13 @@ use utoipa::IntoParams;
 #[into_params(parameter_in = Query)]
 pub struct TimelineQuery {
     /// Comma-separated kinds: activity, stage_change, owner_change, merge, import, change.
-    #[param(example = "activity,owner_change")]
+    #[param(
+        example = "activity,owner_change",
+        pattern = "^((activity|stage_change|owner_change|merge|import|change)(,(activity|stage_change|owner_change|merge|import|change))*)?$"
+    )]
     pub kind: Option<String>,
     /// Only entries of this user: what they did, owned or took part in.
+    #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub person: Option<String>,
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
@@ -639,7 +643,7 @@ pub async fn timeline(
     let q = q.into_inner();
     let limit = Limit::parse(q.limit)?.get() as usize;
     let kinds = parse_kinds(q.kind)?;
-    let person = non_empty(q.person).map(|p| id(&p)).transpose()?;
+    let person = super::opt_id("person", q.person)?;
     let after = non_empty(q.cursor).map(|c| decode(&c)).transpose()?;
     let read = Scoped::new(&auth, Action::Read);
     let page = db::run(&state.pool, move |c| {
