@@ -17,16 +17,36 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
       await createActivityViaApi(request, rep.token, c.id, { kind: 'task', subject: 'Send samples', due_at: yesterday, all_day: true });
       await createActivityViaApi(request, rep.token, c.id, { kind: 'call', subject: 'First call', done_at: yesterday, next_follow_up_on: shanghaiDate(0) });
 
+      // a reminder for now, which the scheduler rings within a tick or two
+      const auth = { Authorization: `Bearer ${rep.token}` };
+      const r = await request.post('/api/v1/reminders', {
+        headers: auth,
+        data: { remind_at: new Date().toISOString(), note: 'Bring the samples', customer_id: c.id },
+      });
+      expect(r.status(), await r.text()).toBe(201);
+      const unread = async () =>
+        (await (await request.get('/api/v1/notifications?unread=true', { headers: auth })).json()).data.map((n: { title: string }) => n.title);
+      await expect.poll(unread).toContain('Bring the samples');
+
       const login = new LoginPage(page);
       await login.goto();
       await login.signIn(rep.email, 'kehu-demo');
       await expect(page).toHaveURL(/\/day$/);
+      const reminder = page.getByTestId('day-reminder').filter({ hasText: 'Bring the samples' });
+      await expect(reminder).toHaveCount(1);
       await expect(page.getByTestId('day-today').getByTestId('activity')).toContainText('Site visit');
       const overdue = page.getByTestId('day-overdue').getByTestId('activity');
       await expect(overdue).toContainText('Send samples');
       await expect(page.getByTestId('day-follow-up')).toContainText(c.name);
       await expect(page.getByTestId('day-recent').first()).toContainText(c.name);
       await attachScreenshot(page, testInfo, `my-day-${locale}`);
+
+      // a reminder is read where it stands, and the bell follows
+      const before = (await unread()).length;
+      await expect(page.getByTestId('bell-count')).toHaveText(String(before));
+      await reminder.getByTestId('day-reminder-read').click();
+      await expect(reminder).toHaveCount(0);
+      await expect(page.getByTestId('bell-count')).toHaveText(String(before - 1));
 
       // done from the list, where it stands
       await overdue.getByTestId('activity-done').click();

@@ -196,6 +196,7 @@ fn Reminders(list: Vec<Notification>, reload: Callback<()>) -> impl IntoView {
             view! {
                 <li class="note-item" data-testid="day-reminder">
                     <div class="note-item__text">
+                        <span class="note-item__kind">{i18n.try_t(&format!("notification-kind-{}", n.kind)).unwrap_or_default()}</span>
                         {match n.href() {
                             Some(h) => view! { <a href=h class="note-item__title">{n.title.clone()}</a> }.into_any(),
                             None => view! { <span class="note-item__title">{n.title.clone()}</span> }.into_any(),
