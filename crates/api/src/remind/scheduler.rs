@@ -193,19 +193,26 @@ impl Tick<'_> {
         }
     }
 
+    /// The names of the live customers and the owners, of activities.
+    fn customers_and_owners<'a>(
+        &mut self,
+        pairs: impl Iterator<Item = (&'a String, &'a String)>,
+    ) -> QueryResult<(HashMap<String, String>, HashMap<String, Recipient>)> {
+        let (customers, owners): (Vec<String>, Vec<String>) =
+            pairs.map(|(c, o)| (c.clone(), o.clone())).unzip();
+        Ok((
+            reminders::live_customer_names(self.c, &dedup(customers))?,
+            preferences::recipients(self.c, &dedup(owners))?,
+        ))
+    }
+
     fn activities_due(&mut self) -> QueryResult<()> {
         // an all-day activity's day starts at most 14 hours before its stored midnight
         let from = self.now - Duration::days(GRACE_DAYS);
         let to = self.now + Duration::days(1);
         let rows = reminders::open_due(self.c, from, to)?;
-        let names = reminders::live_customer_names(
-            self.c,
-            &dedup(rows.iter().map(|r| r.customer_id.clone()).collect()),
-        )?;
-        let people = preferences::recipients(
-            self.c,
-            &dedup(rows.iter().map(|r| r.owner_id.clone()).collect()),
-        )?;
+        let (names, people) =
+            self.customers_and_owners(rows.iter().map(|r| (&r.customer_id, &r.owner_id)))?;
         let mut out = Vec::new();
         for r in rows {
             let (Some(p), Some(customer)) = (people.get(&r.owner_id), names.get(&r.customer_id))
@@ -244,14 +251,8 @@ impl Tick<'_> {
     fn follow_ups(&mut self) -> QueryResult<()> {
         let (lo, hi) = rules::candidate_range(self.today_utc(), 0);
         let rows = reminders::follow_ups(self.c, &lo.to_string(), &hi.to_string())?;
-        let names = reminders::live_customer_names(
-            self.c,
-            &dedup(rows.iter().map(|r| r.customer_id.clone()).collect()),
-        )?;
-        let people = preferences::recipients(
-            self.c,
-            &dedup(rows.iter().map(|r| r.owner_id.clone()).collect()),
-        )?;
+        let (names, people) =
+            self.customers_and_owners(rows.iter().map(|r| (&r.customer_id, &r.owner_id)))?;
         let mut out = Vec::new();
         for r in rows {
             let (Some(p), Some(customer), Ok(on)) = (

@@ -71,4 +71,21 @@ mod tests {
         assert_eq!(local(&ny, gap).time, TimeOfDay::new(3, 0).unwrap());
         assert!(known("Europe/Berlin") && !known("Mars/Olympus"));
     }
+
+    #[test]
+    fn quiet_hours_ending_in_a_skipped_hour_end_when_the_clock_resumes() {
+        use kehu_domain::remind::QuietHours;
+        let berlin = named("Europe/Berlin");
+        let q = QuietHours {
+            start: TimeOfDay::new(1, 0).unwrap(),
+            end: TimeOfDay::new(2, 30).unwrap(),
+        };
+        let day = Date::new(2026, 3, 29).unwrap();
+        // 00:30Z is 01:30 in Berlin; 02:30 never happens that night, 03:00 CEST (01:00Z) does
+        let now = UtcSeconds(day.start_unix() + 1800);
+        assert_eq!(
+            q.next_allowed(&berlin, now),
+            UtcSeconds(day.start_unix() + 3600)
+        );
+    }
 }
