@@ -79,8 +79,11 @@ PORT="$(node -e '
 BASE_URL="http://127.0.0.1:$PORT"
 
 log "starting $KEHU_BIN serve --demo on $BASE_URL"
+# The reminder scheduler ticks every second, so a reminder a test sets for
+# now rings within the test's usual waits instead of a minute later.
 DATABASE_URL="sqlite://$WORK/e2e.db" \
   KEHU_ADDR="127.0.0.1:$PORT" \
+  KEHU_REMIND_EVERY_SECS=1 \
   KEHU_UI_DIR="$UI_DIR" \
   "$KEHU_BIN" serve --demo >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

@@ -124,10 +124,12 @@ test('saving a user someone else changed meanwhile offers to reload it', async (
   expect((await after.json()).display_name).toBe('Mine after all');
 });
 
-test('the navigation crosses between customers and administration, and the session comes along', async ({ page }) => {
+test('the navigation crosses between my day, administration and customers, and the session comes along', async ({ page }) => {
   const users = new AdminUsersPage(page);
   await signInAs(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByTestId('customer-search')).toBeVisible();
+  // signing in opens the user's day, a module of its own
+  await expect(page).toHaveURL(/\/day$/);
+  await expect(page.getByTestId('day-heading')).toBeVisible();
   // administration is a module of its own: the click loads it, still signed in
   await users.navLink.click();
   await expect(page).toHaveURL(/\/admin\/users$/);

@@ -10,8 +10,8 @@ test('signs in as the demo admin and sees who is signed in', async ({ page, admi
 
   await expect(login.signedInAs).toContainText(adminName);
   await expect(page.getByTestId('user-roles')).toHaveText('Administrator');
-  // signing in opens the customers
-  await expect(page).toHaveURL(/\/customers$/);
+  // signing in opens the user's day
+  await expect(page).toHaveURL(/\/day$/);
 
   // The session survives a reload of the tab.
   await page.reload();

@@ -159,6 +159,9 @@ pub struct Me {
     pub locale: Option<String>,
     #[serde(default)]
     pub permissions: Vec<Permission>,
+    /// IANA zone the user's times are shown in; the API's default when absent.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 impl Me {
@@ -244,6 +247,9 @@ pub struct Call {
     pub if_match: Option<String>,
     /// A file sent as the body as it is, with its content type (an import's upload).
     pub file: Option<(web_sys::Blob, String)>,
+    /// Sent as `Idempotency-Key`, so a create repeated after a lost answer
+    /// is stored once.
+    pub key: Option<String>,
 }
 
 impl Call {
@@ -254,6 +260,7 @@ impl Call {
             body: None,
             if_match: None,
             file: None,
+            key: None,
         }
     }
 
@@ -264,6 +271,7 @@ impl Call {
             body: serde_json::to_string(body).ok(),
             if_match: None,
             file: None,
+            key: None,
         }
     }
 
@@ -274,6 +282,21 @@ impl Call {
             body: serde_json::to_string(body).ok(),
             if_match: Some(etag.to_owned()),
             file: None,
+            key: None,
+        }
+    }
+
+    /// A POST that creates a record once, however often it is sent.
+    pub fn create(path: impl Into<String>, body: &impl Serialize) -> Self {
+        use web_sys::js_sys::{Date, Math};
+        let key = format!(
+            "{:x}-{:x}",
+            Date::now() as u64,
+            (Math::random() * 9_007_199_254_740_991.0) as u64
+        );
+        Self {
+            key: Some(key),
+            ..Self::post(path, body)
         }
     }
 
@@ -285,6 +308,7 @@ impl Call {
             body: serde_json::to_string(body).ok(),
             if_match: None,
             file: None,
+            key: None,
         }
     }
 
@@ -296,6 +320,7 @@ impl Call {
             body: serde_json::to_string(body).ok(),
             if_match: None,
             file: None,
+            key: None,
         }
     }
 
@@ -306,6 +331,7 @@ impl Call {
             body: None,
             if_match: None,
             file: None,
+            key: None,
         }
     }
 
@@ -317,6 +343,7 @@ impl Call {
             body: None,
             if_match: None,
             file: Some((file, content_type.to_owned())),
+            key: None,
         }
     }
 
@@ -327,6 +354,9 @@ impl Call {
             .header("Authorization", &format!("Bearer {access_token}"));
         if let Some(etag) = &self.if_match {
             b = b.header("If-Match", etag);
+        }
+        if let Some(key) = &self.key {
+            b = b.header("Idempotency-Key", key);
         }
         if let Some((file, content_type)) = &self.file {
             let req = b

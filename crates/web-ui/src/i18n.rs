@@ -106,12 +106,13 @@ impl Lang {
         self as usize
     }
 
-    fn sources(self) -> [&'static str; 4] {
-        match self {
+    fn sources(self) -> [&'static str; 5] {
+        let [a, b, c, d] = match self {
             Lang::ZhCn => sources!("zh-CN"),
             Lang::ZhTw => sources!("zh-TW"),
             Lang::En => sources!("en"),
-        }
+        };
+        [a, b, c, d, MODULE_MESSAGES.with(|m| m.get())(self)]
     }
 
     fn bundle(self) -> FluentBundle<FluentResource> {
@@ -136,7 +137,27 @@ impl Lang {
     }
 }
 
+/// A module without messages of its own.
+pub fn no_messages(_: Lang) -> &'static str {
+    ""
+}
+
+/// The work module's messages: only it includes them, so the other modules'
+/// downloads do not carry them.
+pub fn work_messages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => include_str!("../locales/zh-CN/work.ftl"),
+        Lang::ZhTw => include_str!("../locales/zh-TW/work.ftl"),
+        Lang::En => include_str!("../locales/en/work.ftl"),
+    }
+}
+
+pub(crate) fn set_module_messages(messages: crate::Messages) {
+    MODULE_MESSAGES.with(|m| m.set(messages));
+}
+
 thread_local! {
+    static MODULE_MESSAGES: std::cell::Cell<crate::Messages> = const { std::cell::Cell::new(no_messages as crate::Messages) };
     static BUNDLES: RefCell<[Option<FluentBundle<FluentResource>>; 3]> = const { RefCell::new([None, None, None]) };
 }
 

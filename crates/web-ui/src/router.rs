@@ -31,6 +31,12 @@ pub enum Page {
     Duplicates,
     Merge,
     Import,
+    Day,
+    Timeline,
+    LogActivity,
+    Activity,
+    Notifications,
+    Settings,
     NotFound,
 }
 
@@ -39,11 +45,17 @@ impl Page {
     pub fn of(path: &str) -> Result<Self, &'static str> {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         Ok(match segments.as_slice() {
-            [] => return Err("/customers"),
+            [] => return Err("/day"),
             ["admin"] => return Err("/admin/users"),
             ["customers"] => Page::Customers,
             ["customers", "new"] => Page::NewCustomer,
             ["customers", _] => Page::Customer,
+            ["customers", _, "timeline"] => Page::Timeline,
+            ["customers", _, "log"] => Page::LogActivity,
+            ["day"] => Page::Day,
+            ["activities", _] => Page::Activity,
+            ["notifications"] => Page::Notifications,
+            ["settings"] => Page::Settings,
             ["admin", "users"] => Page::Users,
             ["admin", "org"] => Page::Org,
             ["admin", "roles"] => Page::Roles,
@@ -94,6 +106,17 @@ impl Router {
     pub fn last_segment(self) -> String {
         self.path
             .with(|p| p.rsplit('/').next().map(decode).unwrap_or_default())
+    }
+
+    /// The path's segment `i` (from 0), decoded (tracked).
+    pub fn segment(self, i: usize) -> String {
+        self.path.with(|p| {
+            p.split('/')
+                .filter(|s| !s.is_empty())
+                .nth(i)
+                .map(decode)
+                .unwrap_or_default()
+        })
     }
 
     /// The query parameter `key`, decoded (tracked).

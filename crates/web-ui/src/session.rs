@@ -101,6 +101,7 @@ impl Session {
     /// Fetches the signed-in user and applies their language, if they chose one.
     async fn load_me(self) -> Result<(), ApiError> {
         let me: Me = self.get_json("/me").await?;
+        crate::time::set_zone(me.time_zone.as_deref());
         if let Some(lang) = me.locale.as_deref().and_then(Lang::from_code)
             && let Some(i18n) = use_context::<I18n>()
         {

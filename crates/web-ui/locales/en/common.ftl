@@ -88,3 +88,5 @@ field-too_many_owned = You own as many customers as allowed. Release one to the 
 field-too_many_claims = You have claimed as many customers as allowed in 24 hours. Try again later.
 field-cooling_down = You owned this customer recently. Colleagues may claim it first; you may again after the cool-down.
 field-not_owned = This customer is in the company pool already.
+nav-day = My day
+bell-label = Notifications, { $count } unread

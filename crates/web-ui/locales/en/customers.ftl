@@ -160,3 +160,11 @@ merge-no-contacts = The duplicate has no contacts.
 merge-confirm = Merge
 merge-notice-done = Merged. The duplicate is now part of this customer.
 merge-notice-redirect = The customer you opened was merged into this one.
+# Activities on the customer page
+activity-quick = Log an activity
+activity-log-visit = Log visit
+activity-log-call = Log call
+activity-log-note = Add note
+activity-plan-task = Plan task
+timeline-open = Timeline
+activities-title = Activities

@@ -84,3 +84,5 @@ field-too_many_owned = 您负责的客户已达上限。请先退回一个客户
 field-too_many_claims = 您 24 小时内认领的客户已达上限，请稍后再试。
 field-cooling_down = 您最近负责过这个客户。同事可以先认领，冷却期过后您才能再次认领。
 field-not_owned = 该客户已经在公海中。
+nav-day = 我的一天
+bell-label = 通知，{ $count } 条未读

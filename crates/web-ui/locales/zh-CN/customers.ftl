@@ -157,3 +157,11 @@ merge-no-contacts = 重复记录没有联系人。
 merge-confirm = 合并
 merge-notice-done = 已合并。重复记录现已并入本客户。
 merge-notice-redirect = 您打开的客户已并入本客户。
+# 客户页上的活动
+activity-quick = 记录活动
+activity-log-visit = 记录拜访
+activity-log-call = 记录电话
+activity-log-note = 添加备注
+activity-plan-task = 计划任务
+timeline-open = 时间线
+activities-title = 活动

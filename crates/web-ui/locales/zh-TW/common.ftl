@@ -84,3 +84,5 @@ field-too_many_owned = 您負責的客戶已達上限。請先退回一個客戶
 field-too_many_claims = 您 24 小時內認領的客戶已達上限，請稍後再試。
 field-cooling_down = 您最近負責過這個客戶。同事可以先認領，冷卻期過後您才能再次認領。
 field-not_owned = 該客戶已經在公海中。
+nav-day = 我的一天
+bell-label = 通知，{ $count } 則未讀

@@ -157,3 +157,11 @@ merge-no-contacts = 重複記錄沒有聯絡人。
 merge-confirm = 合併
 merge-notice-done = 已合併。重複記錄現已併入本客戶。
 merge-notice-redirect = 您開啟的客戶已併入本客戶。
+# 客戶頁上的活動
+activity-quick = 記錄活動
+activity-log-visit = 記錄拜訪
+activity-log-call = 記錄電話
+activity-log-note = 新增備註
+activity-plan-task = 計畫任務
+timeline-open = 時間軸
+activities-title = 活動

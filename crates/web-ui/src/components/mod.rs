@@ -7,6 +7,7 @@ pub mod download;
 pub mod focus;
 mod language_switch;
 pub mod problem;
+pub mod quick_log;
 mod text_field;
 
 pub use language_switch::LanguageSwitch;

@@ -8,6 +8,7 @@ mod merge;
 mod not_found;
 mod shell;
 mod sign_in;
+mod work;
 
 use leptos::prelude::*;
 
@@ -24,17 +25,7 @@ pub fn customer_pages(page: Page) -> Option<AnyView> {
         Page::NewCustomer => view! { <customers::new::NewCustomerPage /> }.into_any(),
         Page::Customer => view! { <customers::detail::CustomerPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Users
-        | Page::Org
-        | Page::Roles
-        | Page::ApiKeys
-        | Page::Pool
-        | Page::Transfer
-        | Page::Duplicates
-        | Page::Merge
-        | Page::Import => {
-            return None;
-        }
+        _ => return None,
     })
 }
 
@@ -49,9 +40,7 @@ pub fn admin_pages(page: Page) -> Option<AnyView> {
         Page::Transfer => view! { <admin::transfer::TransferPage /> }.into_any(),
         Page::Duplicates => view! { <admin::duplicates::DuplicatesPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        Page::Customers | Page::NewCustomer | Page::Customer | Page::Merge | Page::Import => {
-            return None;
-        }
+        _ => return None,
     })
 }
 
@@ -65,6 +54,21 @@ pub fn tool_pages(page: Page) -> Option<AnyView> {
         Page::NotFound => Some(view! { <not_found::NotFoundPage /> }.into_any()),
         _ => None,
     }
+}
+
+/// The work module's pages: a rep's day, activities and a customer's
+/// timeline, notifications and their settings.
+pub fn work_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Day => view! { <work::day::DayPage /> }.into_any(),
+        Page::Timeline => view! { <work::timeline::TimelinePage /> }.into_any(),
+        Page::LogActivity => view! { <work::log::LogActivityPage /> }.into_any(),
+        Page::Activity => view! { <work::activity::ActivityPage /> }.into_any(),
+        Page::Notifications => view! { <work::notifications::NotificationsPage /> }.into_any(),
+        Page::Settings => view! { <work::settings::SettingsPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
 }
 
 #[component]

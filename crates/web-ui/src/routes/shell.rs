@@ -1,8 +1,9 @@
-//! The frame around every page: top bar with navigation, the signed-in user,
-//! the language switch and sign-out; on a phone a bottom tab bar within thumb
-//! reach; an offline banner.
+//! The frame around every page: top bar with navigation, the notification
+//! bell, the signed-in user, the language switch and sign-out; on a phone a
+//! bottom tab bar within thumb reach; an offline banner.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::components::LanguageSwitch;
 use crate::components::connection::Connection;
@@ -15,6 +16,10 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = Session::get();
     let online = Connection::get().online;
     let router = crate::router::Router::get();
+    provide_context(Unread {
+        count: RwSignal::new(0),
+        session,
+    });
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
     let user_line = move || {
         session.me().map(|me| {
@@ -34,9 +39,14 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{move || i18n.t("skip-to-content")}</a>
         <header class="topbar">
-            <a href="/customers" class="brand" data-testid="brand">{move || i18n.t("app-name")}</a>
+            // a phone's top bar also holds the bell: the brand shortens to the product's name
+            <a href="/day" class="brand" data-testid="brand" aria-label=move || i18n.t("app-name")>
+                <span class="brand__long">{move || i18n.t("app-name")}</span>
+                <span class="brand__short" aria-hidden="true">"Kehu"</span>
+            </a>
             <nav class="topnav" aria-label=move || i18n.t("nav-main")>
                 <Show when=signed_in>
+                    <a href="/day" class="topnav__link" data-testid="nav-day" aria-current=router.current("/day")>{move || i18n.t("nav-day")}</a>
                     <a href="/customers" class="topnav__link" data-testid="nav-customers" aria-current=router.current("/customers")>{move || i18n.t("nav-customers")}</a>
                     <Show when=is_admin>
                         <a href="/admin/users" class="topnav__link" data-testid="nav-admin" aria-current=router.current("/admin")>{move || i18n.t("nav-admin")}</a>
@@ -44,6 +54,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </Show>
             </nav>
             <div class="topbar__end">
+                <Show when=signed_in><Bell /></Show>
                 {user_line}
                 <LanguageSwitch />
             </div>
@@ -54,6 +65,10 @@ pub fn Shell(children: Children) -> impl IntoView {
         <main class="page" id="main" tabindex="-1">{children()}</main>
         <Show when=signed_in>
             <nav class="tabbar" aria-label=move || i18n.t("nav-main")>
+                <a href="/day" class="tabbar__item" data-testid="tab-day" aria-current=router.current("/day")>
+                    <span class="tabbar__icon" aria-hidden="true">"◔"</span>
+                    {move || i18n.t("nav-day")}
+                </a>
                 <a href="/customers" class="tabbar__item" data-testid="tab-customers" aria-current=router.current("/customers")>
                     <span class="tabbar__icon" aria-hidden="true">"☰"</span>
                     {move || i18n.t("nav-customers")}
@@ -70,5 +85,64 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </Show>
             </nav>
         </Show>
+    }
+}
+
+/// How many notifications the user has not read, shared through context so
+/// that reading them on the notifications page updates the bell at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Unread {
+    pub count: RwSignal<u32>,
+    // kept here: a refresh is often asked for after an await, outside any owner
+    session: Session,
+}
+
+impl Unread {
+    /// Asks the API again.
+    pub fn refresh(self) {
+        #[derive(serde::Deserialize)]
+        struct Count {
+            count: u32,
+        }
+        let session = self.session;
+        spawn_local(async move {
+            // a failed count keeps the last one: the bell is not worth an error
+            if let Ok(c) = session
+                .get_json::<Count>("/notifications/unread-count")
+                .await
+            {
+                let _ = self.count.try_set(c.count);
+            }
+        });
+    }
+}
+
+/// The bell: the unread count, a link to the notifications. Counted again on
+/// every page change and each minute.
+#[component]
+fn Bell() -> impl IntoView {
+    let i18n = I18n::get();
+    let router = crate::router::Router::get();
+    let unread: Unread = expect_context();
+    Effect::new(move |_| {
+        let _ = router.page();
+        unread.refresh();
+    });
+    if let Ok(h) =
+        set_interval_with_handle(move || unread.refresh(), std::time::Duration::from_secs(60))
+    {
+        on_cleanup(move || h.clear());
+    }
+    let count = move || unread.count.get();
+    view! {
+        <a href="/notifications" class="bell" data-testid="bell" aria-current=router.current("/notifications")
+            aria-label=move || i18n.t_args("bell-label", &[("count", count().into())])>
+            <svg class="bell__icon" viewBox="0 0 24 24" aria-hidden="true" width="22" height="22">
+                <path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5-6.7V3.5a2 2 0 0 0-4 0v.8A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" fill="currentColor" />
+            </svg>
+            <Show when=move || { count() > 0 }>
+                <span class="bell__count" data-testid="bell-count">{move || if count() > 99 { "99+".to_owned() } else { count().to_string() }}</span>
+            </Show>
+        </a>
     }
 }

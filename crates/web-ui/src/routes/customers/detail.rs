@@ -16,6 +16,7 @@ use crate::components::customers::draft::Section;
 use crate::components::customers::model::{Customer, Lookups, hand_over_undo, lookups};
 use crate::components::customers::t;
 use crate::components::problem::summary;
+use crate::components::quick_log::QuickLog;
 use crate::i18n::I18n;
 use crate::session::Session;
 
@@ -235,6 +236,15 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                 </div>
                 <ProblemAlert error=delete_error />
             </header>
+            <section class="card cust-section cust-activities" data-testid="customer-activities" aria-labelledby="h-activities">
+                <div class="cust-section__head">
+                    <h2 id="h-activities">{t("activities-title")}</h2>
+                    <a class="button button--ghost" data-testid="open-timeline" href=format!("/customers/{}/timeline", crate::api::encode(&id))>
+                        {Signal::derive(move || format!("{} →", i18n.t("timeline-open")))}
+                    </a>
+                </div>
+                <QuickLog customer_id=id.clone() />
+            </section>
             <div class="cust-detail__grid">
                 <div class="cust-detail__main">
                     <SectionCard section=Section::Profile record=record names=names />
