@@ -122,3 +122,33 @@ test('a long history shows the newest changes first and the rest on request', as
   await expect(entries.last()).toContainText('Customer created');
   await expect(page.getByTestId('history-more')).toHaveCount(0);
 });
+
+test('renewal and maintenance dates are set in the profile, and a contact takes a birthday', async ({ page, request }, testInfo) => {
+  const token = await apiToken(request, REP);
+  const c = await createCustomerViaApi(request, token, { name: uniqueName('Dated', testInfo) });
+  await signIn(page, REP, `/customers/${c.id}`);
+  const customer = new CustomerPage(page);
+  await expect(customer.heading).toHaveText(c.name);
+
+  await customer.edit('profile');
+  await page.getByTestId('renewal_on').fill('2027-03-31');
+  await page.getByTestId('maintenance_on').fill('2026-12-15');
+  await customer.save('profile');
+  await expect(page.getByTestId('save-profile')).toHaveCount(0);
+  await expect(customer.section('profile')).toContainText('2027-03-31');
+  await expect(customer.section('profile')).toContainText('2026-12-15');
+  const stored = await request.get(`/api/v1/customers/${c.id}`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(await stored.json()).toMatchObject({ renewal_on: '2027-03-31', maintenance_on: '2026-12-15' });
+
+  // a birthday without the year, then a malformed one refused at the field
+  await page.getByTestId('add-contact').click();
+  await page.getByTestId('contact-name').fill('Birthday Person');
+  await page.getByTestId('contact-birthday').fill('1985-02-30');
+  await page.getByTestId('contact-save').click();
+  await expect(page.getByTestId('contact-birthday-error')).toBeVisible();
+  await page.getByTestId('contact-birthday').fill('--03-14');
+  await page.getByTestId('contact-save').click();
+  await expect(page.getByTestId('contact-form')).toHaveCount(0);
+  await expect(page.getByTestId('contact').filter({ hasText: 'Birthday Person' }).getByTestId('contact-birthday-shown')).toContainText('Birthday 03-14');
+  await attachScreenshot(page, testInfo, 'dates-and-birthday-en');
+});

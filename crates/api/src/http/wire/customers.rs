@@ -84,10 +84,10 @@ pub struct CustomerOut {
     pub address: Option<String>,
     pub notes: Option<String>,
     /// The day the contract is up for renewal; its owner is reminded ahead.
-    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2026-12-31")]
     pub renewal_on: Option<String>,
     /// The day the next maintenance is due; its owner is reminded ahead.
-    #[schema(value_type = Option<String>, format = Date, example = "2027-03-01")]
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2027-03-01")]
     pub maintenance_on: Option<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
@@ -190,11 +190,11 @@ pub struct CustomerCreate {
     pub emails: Option<Vec<String>>,
     pub address: Option<String>,
     pub notes: Option<String>,
-    /// `YYYY-MM-DD`: the day the contract is up for renewal.
-    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
+    /// `YYYY-MM-DD`: the day the contract is up for renewal (empty: none).
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2026-12-31")]
     pub renewal_on: Option<String>,
     /// `YYYY-MM-DD`: the day the next maintenance is due.
-    #[schema(value_type = Option<String>, format = Date, example = "2027-03-01")]
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2027-03-01")]
     pub maintenance_on: Option<String>,
     /// Create it although it looks like an existing customer (after a 409
     /// `/problems/duplicate`): why it is a different customer; recorded.
@@ -247,11 +247,11 @@ pub struct CustomerUpdate {
     pub notes: Option<Option<String>>,
     /// `YYYY-MM-DD`; null clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, format = Date, example = "2026-12-31")]
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2026-12-31")]
     pub renewal_on: Option<Option<String>>,
     /// `YYYY-MM-DD`; null clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>, format = Date, example = "2027-03-01")]
+    #[schema(value_type = Option<String>, pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$", example = "2027-03-01")]
     pub maintenance_on: Option<Option<String>>,
     /// Save the change although it makes the customer look like another
     /// (after a 409 `/problems/duplicate`): why; recorded.

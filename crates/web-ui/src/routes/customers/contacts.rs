@@ -325,7 +325,7 @@ fn ContactItem(
                 {c.title.clone().map(|t| view! { <span class="muted">{format!(" · {t}")}</span> })}
                 {c.birthday.clone().map(|b| {
                     let shown = b.trim_start_matches("--").to_owned();
-                    view! { <span class="muted" data-testid="contact-birthday">{move || format!(" · {} {shown}", i18n.t("customers-contact-birthday"))}</span> }
+                    view! { <span class="muted" data-testid="contact-birthday-shown">{move || format!(" · {} {shown}", i18n.t("customers-contact-birthday"))}</span> }
                 })}
             </p>
             {marks}
