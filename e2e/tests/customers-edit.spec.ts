@@ -137,6 +137,7 @@ test('renewal and maintenance dates are set in the profile, and a contact takes 
   await expect(page.getByTestId('save-profile')).toHaveCount(0);
   await expect(customer.section('profile')).toContainText('2027-03-31');
   await expect(customer.section('profile')).toContainText('2026-12-15');
+  await expect(page.getByTestId('history-entry').first()).toContainText('Renewal date: — → 2027-03-31');
   const stored = await request.get(`/api/v1/customers/${c.id}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(await stored.json()).toMatchObject({ renewal_on: '2027-03-31', maintenance_on: '2026-12-15' });
 
