@@ -340,6 +340,23 @@ pub fn day_bounds(day: Date, offset: i64) -> (i64, i64) {
     (start, start + SECONDS_PER_DAY)
 }
 
+/// Whether an open item was due before `day`, whose first local instant is
+/// `day_start` (seconds): an all-day item by its date, a timed one by its
+/// time. `due_at` in microseconds, as everywhere here.
+pub fn due_before_day(due_at: i64, all_day: bool, day: Date, day_start: i64) -> bool {
+    if all_day {
+        day_of(due_at) < day
+    } else {
+        due_at < day_start * MICROS
+    }
+}
+
+/// Whether a follow-up written at `written` (any unit) still waits: nothing
+/// was logged or planned on its customer after it (`newest_on_customer`).
+pub fn follow_up_waits(written: i64, newest_on_customer: Option<i64>) -> bool {
+    newest_on_customer.is_none_or(|n| n <= written)
+}
+
 /// Who may change or delete an activity: its owner or its author while they
 /// still see the customer, and anyone who may change the customer.
 pub fn may_change(

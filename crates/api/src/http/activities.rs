@@ -4,7 +4,7 @@
 
 use super::cursor;
 use super::customers::{Scoped, changed_by, load_for};
-use super::extract::{Body, IfMatch, etag, id, non_empty};
+use super::extract::{Body, IfMatch, etag, id, non_empty, opt_id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
 use super::wire::activities::{
@@ -67,14 +67,6 @@ pub struct ActivityQuery {
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
-}
-
-/// An id given as a filter: malformed is the client's mistake (400), not
-/// an unknown record.
-pub(crate) fn opt_id(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    non_empty(v)
-        .map(|s| id(&s).map_err(|_| ApiError::bad_field(field, "invalid_id", "must be an id")))
-        .transpose()
 }
 
 pub(crate) fn author(auth: &Auth) -> Author<'_> {

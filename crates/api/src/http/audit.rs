@@ -6,7 +6,7 @@ use crate::db;
 use crate::error::{ApiError, Problem};
 use crate::http::cursor;
 use crate::http::customers::{Scoped, load_for};
-use crate::http::extract::{id, non_empty};
+use crate::http::extract::{id, non_empty, opt_id};
 use crate::http::wire::audit::{AuditEntryOut, AuditPage, FieldChangeOut};
 use crate::http::wire::customers::UserRef;
 use crate::repo::audit::{self as log, AuditFilter, AuditRow, Entity};
@@ -199,12 +199,6 @@ pub struct AuditQuery {
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[A-Za-z0-9_-]*$", max_length = 1024)]
     pub cursor: Option<String>,
-}
-
-fn opt_id(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
-    non_empty(v)
-        .map(|s| id(&s).map_err(|_| ApiError::bad_field(field, "invalid_id", "must be an id")))
-        .transpose()
 }
 
 /// The whole audit log, newest first, filtered by record, person, API key and

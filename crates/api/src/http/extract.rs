@@ -264,6 +264,14 @@ pub fn id(raw: &str) -> Result<String, ApiError> {
     Ok(raw.to_owned())
 }
 
+/// An id given as a filter: malformed is the client's mistake (400 on
+/// `field`), not an unknown record.
+pub fn opt_id(field: &str, v: Option<String>) -> Result<Option<String>, ApiError> {
+    non_empty(v)
+        .map(|s| id(&s).map_err(|_| ApiError::bad_field(field, "invalid_id", "must be an id")))
+        .transpose()
+}
+
 /// An empty query parameter (`?cursor=`) means the same as an absent one.
 /// Only the empty one: `" "` is a value, and for a parameter with a fixed
 /// form (sort, stage, owner, cursor) a wrong one.

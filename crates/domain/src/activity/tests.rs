@@ -179,6 +179,25 @@ fn day_bounds_are_the_local_day_in_utc() {
 }
 
 #[test]
+fn overdue_before_a_day_counts_dates_for_all_day_items_and_instants_otherwise() {
+    let day = Date::new(2026, 12, 1).unwrap();
+    let start = day.start_unix() - SHANGHAI;
+    // 2026-11-30T23:00 Shanghai is before the day; 00:30 on it is not
+    assert!(due_before_day((start - 3600) * S, false, day, start));
+    assert!(!due_before_day((start + 1800) * S, false, day, start));
+    // an all-day item of the 30th is before it, one of the 1st is not
+    assert!(due_before_day(NOW - 86_400 * S, true, day, start));
+    assert!(!due_before_day(NOW, true, day, start));
+}
+
+#[test]
+fn a_follow_up_waits_until_something_newer_is_written_on_its_customer() {
+    assert!(follow_up_waits(10, None));
+    assert!(follow_up_waits(10, Some(10)));
+    assert!(!follow_up_waits(10, Some(11)));
+}
+
+#[test]
 fn who_may_change_an_activity() {
     assert!(may_change(false, true, true));
     assert!(may_change(true, true, false));

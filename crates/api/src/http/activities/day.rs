@@ -8,12 +8,13 @@ use crate::db::schema::{audit_log as al, customers};
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::access_sql::customer_condition;
-use crate::repo::activities::{self as store, ActivityFilter, from_secs};
+use crate::repo::activities::{self as store, ActivityFilter, from_secs, micros};
 use crate::state::AppState;
 use crate::zone;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use kehu_domain::access::Action;
+use kehu_domain::activity;
 use kehu_domain::date::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -113,10 +114,9 @@ fn build(c: &mut DbConnection, auth: &Auth, asked: Option<Date>) -> Result<MyDay
         SHOWN,
     )?)
     .into_iter()
-    .filter(|a| match a.due_at {
-        Some(d) if a.all_day => Date::of_unix(d.timestamp()) < day,
-        Some(d) => d.timestamp() < start,
-        None => false,
+    .filter(|a| {
+        a.due_at
+            .is_some_and(|d| activity::due_before_day(d.timestamp_micros(), a.all_day, day, start))
     })
     .collect();
 
@@ -140,9 +140,10 @@ fn build(c: &mut DbConnection, auth: &Auth, asked: Option<Date>) -> Result<MyDay
     let mut follow_ups: Vec<store::ActivityRecord> = candidates
         .into_iter()
         .filter(|r| {
-            latest
-                .get(&r.row.customer_id)
-                .is_none_or(|t| *t <= r.row.created_at)
+            activity::follow_up_waits(
+                micros(r.row.created_at),
+                latest.get(&r.row.customer_id).map(|t| micros(*t)),
+            )
         })
         .collect();
     follow_ups.sort_by(|a, b| {
