@@ -60,6 +60,15 @@ impl Scope {
 #[serde(rename_all = "snake_case")]
 pub enum Resource {
     Customer,
+    /// Sales opportunities (商机): scoped by their own owner, team, region
+    /// and product line, exactly as customers are.
+    Opportunity,
+    /// Sales leads (销售线索); unassigned ones wait in a team's queue, the
+    /// way unowned customers wait in its pool.
+    Lead,
+    /// Pipelines and stages, loss reasons, the competitor list, quotas,
+    /// lead forms and assignment rules: how the company sells.
+    SalesSetup,
     User,
     Role,
     Team,
@@ -70,8 +79,11 @@ pub enum Resource {
 }
 
 impl Resource {
-    pub const ALL: [Resource; 8] = [
+    pub const ALL: [Resource; 11] = [
         Resource::Customer,
+        Resource::Opportunity,
+        Resource::Lead,
+        Resource::SalesSetup,
         Resource::User,
         Resource::Role,
         Resource::Team,
@@ -84,6 +96,9 @@ impl Resource {
     pub fn as_str(self) -> &'static str {
         match self {
             Resource::Customer => "customer",
+            Resource::Opportunity => "opportunity",
+            Resource::Lead => "lead",
+            Resource::SalesSetup => "sales_setup",
             Resource::User => "user",
             Resource::Role => "role",
             Resource::Team => "team",
@@ -102,7 +117,17 @@ impl Resource {
     /// that the narrower scopes can refer to. Organisation data does not:
     /// for it only `none` and `all` mean anything.
     pub fn is_owned_record(self) -> bool {
-        matches!(self, Resource::Customer)
+        matches!(
+            self,
+            Resource::Customer | Resource::Opportunity | Resource::Lead
+        )
+    }
+
+    /// Whether unowned records of this kind wait somewhere to be claimed
+    /// (customers in a pool, leads in a queue), which readers of less than
+    /// the whole company still browse.
+    pub fn has_pool(self) -> bool {
+        matches!(self, Resource::Customer | Resource::Lead)
     }
 }
 
@@ -363,7 +388,7 @@ fn team_pool(s: &Subject) -> Predicate {
 pub fn predicate(s: &Subject, resource: Resource, action: Action) -> Predicate {
     let scopes = s.grants.scopes(resource, action);
     let granted = if resource.is_owned_record() {
-        let reads_customers = resource == Resource::Customer && action == Action::Read;
+        let reads_customers = resource.has_pool() && action == Action::Read;
         let has = |f: fn(&Scope) -> bool| scopes.iter().any(f);
         // those who read less than the whole company still browse the pools
         // they may claim from (a region's reach already holds its pool)

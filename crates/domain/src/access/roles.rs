@@ -67,7 +67,7 @@ pub fn builtin_grants(role: BuiltinRole) -> RoleGrants {
     // Colleagues, teams, regions and product lines are needed to pick an owner
     // or a region; they are not secret inside the company.
     let org_read = |set: &mut dyn FnMut(Resource, &[Action], Scope)| {
-        for r in [User, Team, Region, ProductLine, Partner] {
+        for r in [User, Team, Region, ProductLine, Partner, SalesSetup] {
             set(r, &[Read], S::All);
         }
     };
@@ -79,26 +79,41 @@ pub fn builtin_grants(role: BuiltinRole) -> RoleGrants {
         }
         BuiltinRole::SalesManager => {
             set(Customer, CRUD, S::Region);
+            set(Opportunity, CRUD, S::Region);
+            set(Lead, CRUD, S::Region);
             org_read(&mut set);
+            // managers shape the funnel, the loss reasons and the quotas
+            set(SalesSetup, CRUD, S::All);
         }
         BuiltinRole::SalesRep => {
             set(Customer, &[Read, Create, Update], S::Own);
+            set(Opportunity, &[Read, Create, Update], S::Own);
+            set(Lead, &[Read, Create, Update], S::Own);
             org_read(&mut set);
         }
         BuiltinRole::ServiceAgent => {
-            // An agent on a call must find any caller and may register a new one.
+            // An agent on a call must find any caller and may register a new
+            // one, and passes on a sales enquiry as a lead.
             set(Customer, &[Read, Create], S::All);
+            set(Lead, &[Create], S::All);
+            set(Lead, &[Read], S::Own);
             org_read(&mut set);
         }
         BuiltinRole::Marketing => {
             set(Customer, &[Read, Create], S::All);
+            // marketing owns the top of the funnel and follows what it became
+            set(Lead, CRUD, S::All);
+            set(Opportunity, &[Read], S::All);
             org_read(&mut set);
         }
         BuiltinRole::Partner => {
-            // Confined to the partner's own customers by `predicate`.
+            // Confined to the partner's own records by `predicate`.
             set(Customer, &[Read, Create, Update], S::All);
+            set(Opportunity, &[Read, Create, Update], S::All);
+            set(Lead, &[Read, Create, Update], S::All);
             set(Region, &[Read], S::All);
             set(ProductLine, &[Read], S::All);
+            set(SalesSetup, &[Read], S::All);
         }
     }
     g
