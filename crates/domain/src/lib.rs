@@ -13,6 +13,7 @@ pub mod date;
 pub mod dedup;
 pub mod error;
 pub mod import;
+pub mod lead;
 pub mod lifecycle;
 pub mod merge;
 pub mod org;

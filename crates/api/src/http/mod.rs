@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod imports;
+pub mod leads;
 pub mod me_remind;
 pub mod notifications;
 pub mod org;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     contacts::configure(cfg);
     activities::configure(cfg);
     imports::configure(cfg);
+    leads::configure(cfg);
     notifications::configure(cfg);
     me_remind::configure(cfg);
 }

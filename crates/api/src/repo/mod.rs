@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod customers;
 pub mod idempotency;
 pub mod imports;
+pub mod leads;
 pub mod notifications;
 pub mod org;
 pub mod preferences;

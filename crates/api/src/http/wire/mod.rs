@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod customers;
 pub mod duplicates;
 pub mod imports;
+pub mod leads;
 pub mod merge;
 pub mod org;
 pub mod pool;
