@@ -41,7 +41,10 @@ pub fn LeadPage() -> impl IntoView {
         }
         .into_any(),
         Some(Err(e)) => load_failed(i18n, &e, load),
-        Some(Ok(v)) => view! { <Loaded lead=v on_change=Callback::new(move |v| lead.set(Some(Ok(v)))) /> }.into_any(),
+        Some(Ok(v)) => {
+            view! { <Loaded lead=v on_change=Callback::new(move |v| lead.set(Some(Ok(v)))) /> }
+                .into_any()
+        }
     }
 }
 
@@ -63,7 +66,11 @@ fn Loaded(lead: Versioned<Lead>, on_change: Callback<Versioned<Lead>>) -> impl I
     let set_status = move |s: &'static str| {
         busy.set(true);
         spawn_local(async move {
-            let call = Call::patch(path.get_value(), &etag.get_value(), &StatusChange { status: s });
+            let call = Call::patch(
+                path.get_value(),
+                &etag.get_value(),
+                &StatusChange { status: s },
+            );
             match session.send_versioned::<Lead>(&call).await {
                 Ok(v) => on_change.run(v),
                 Err(e) => error.set(Some(e)),
@@ -81,7 +88,9 @@ fn Loaded(lead: Versioned<Lead>, on_change: Callback<Versioned<Lead>>) -> impl I
         .iter()
         .map(|p| {
             let rule = p.rule.replace('.', "-");
-            let label = i18n.try_t(&format!("lead-rule-{rule}")).unwrap_or(p.rule.clone());
+            let label = i18n
+                .try_t(&format!("lead-rule-{rule}"))
+                .unwrap_or(p.rule.clone());
             let value = p.value.clone().map(|v| match p.rule.as_str() {
                 "source" => source_label(i18n, &v),
                 _ => v,
@@ -112,7 +121,7 @@ fn Loaded(lead: Versioned<Lead>, on_change: Callback<Versioned<Lead>>) -> impl I
         .collect_view();
     let converted = l.converted_customer_id.clone().map(|c| {
         view! {
-            <p class="alert alert--ok" role="status" data-testid="lead-converted">
+            <p class="alert alert--success" role="status" data-testid="lead-converted">
                 {move || i18n.t("lead-converted")}" "
                 <a href=format!("/customers/{c}") data-testid="converted-customer">{move || i18n.t("lead-open-customer")}</a>
             </p>
@@ -273,7 +282,7 @@ fn Convert(lead: Lead, etag: String, on_done: Callback<Versioned<Lead>>) -> impl
                     </div>
                 }
             })}
-            <div class="cust-form__actions">
+            <div class="cust-form__actions" class:lead-hidden=move || duplicates().is_some()>
                 <button type="button" class="button button--primary" data-testid="convert-go"
                     aria-disabled=move || busy.get().then_some("true")
                     on:click=move |_| go(ConvertCustomer { name: Some(name.get_untracked()), ..Default::default() })>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::{Lead, source_label, status_badge, status_label, STATUSES};
+use super::{Lead, STATUSES, source_label, status_badge, status_label};
 use crate::api::{ApiError, Page, encode};
 use crate::i18n::I18n;
 use crate::routes::work::{load_failed, skeleton};
@@ -98,10 +98,10 @@ pub fn LeadsPage() -> impl IntoView {
                     <Show when=may_setup>
                         <a href="/leads/setup" class="button" data-testid="lead-setup">{move || i18n.t("leads-setup")}</a>
                     </Show>
-                    <a href="/leads/new" class="button button--primary cust-new" data-testid="new-lead">{move || i18n.t("leads-new")}</a>
+                    <a href="/leads/new" class="button button--primary" data-testid="new-lead">{move || i18n.t("leads-new")}</a>
                 </div>
             </div>
-            <form class="cust-toolbar" role="search" on:submit=move |ev| { ev.prevent_default(); load(); }>
+            <form class="cust-toolbar lead-toolbar" role="search" on:submit=move |ev| { ev.prevent_default(); load(); }>
                 <label class="visually-hidden" for="lead-search">{move || i18n.t("leads-search")}</label>
                 <input id="lead-search" class="field__input cust-search" type="search" data-testid="lead-search"
                     placeholder=move || i18n.t("leads-search") bind:value=q />

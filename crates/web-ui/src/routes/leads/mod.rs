@@ -18,7 +18,13 @@ pub const STATUSES: [&str; 4] = ["new", "contacted", "qualified", "unqualified"]
 
 /// Source keys offered when a lead is entered by hand.
 pub const SOURCES: [&str; 7] = [
-    "manual", "referral", "event", "web_form", "partner", "cold_call", "import",
+    "manual",
+    "referral",
+    "event",
+    "web_form",
+    "partner",
+    "cold_call",
+    "import",
 ];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -69,12 +75,14 @@ pub struct Allowed {
 
 /// A status, in the reader's language.
 pub fn status_label(i18n: I18n, s: &str) -> String {
-    i18n.try_t(&format!("lead-status-{s}")).unwrap_or_else(|| s.to_owned())
+    i18n.try_t(&format!("lead-status-{s}"))
+        .unwrap_or_else(|| s.to_owned())
 }
 
 /// A source key, in the reader's language where it is a known one.
 pub fn source_label(i18n: I18n, s: &str) -> String {
-    i18n.try_t(&format!("lead-source-{s}")).unwrap_or_else(|| s.to_owned())
+    i18n.try_t(&format!("lead-source-{s}"))
+        .unwrap_or_else(|| s.to_owned())
 }
 
 /// The status as a badge.

@@ -30,7 +30,9 @@ fn opt(s: RwSignal<String>) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
-const FIELDS: &[&str] = &["name", "company", "phone", "email", "industry", "source", "campaign", "notes"];
+const FIELDS: &[&str] = &[
+    "name", "company", "phone", "email", "industry", "source", "campaign", "notes",
+];
 
 #[component]
 pub fn NewLeadPage() -> impl IntoView {
@@ -59,7 +61,10 @@ pub fn NewLeadPage() -> impl IntoView {
         };
         pending.set(true);
         spawn_local(async move {
-            match session.send_versioned::<Lead>(&Call::create("/leads", &body)).await {
+            match session
+                .send_versioned::<Lead>(&Call::create("/leads", &body))
+                .await
+            {
                 Ok(v) => router.navigate(&format!("/leads/{}", v.data.id), false, true),
                 Err(e) => {
                     error.set(Some(e));
@@ -68,7 +73,8 @@ pub fn NewLeadPage() -> impl IntoView {
             }
         });
     };
-    let err = move |f: &'static str| Signal::derive(move || error.with(|e| field_error(i18n, e, f)));
+    let err =
+        move |f: &'static str| Signal::derive(move || error.with(|e| field_error(i18n, e, f)));
     let label = move |k: &'static str| Signal::derive(move || i18n.t(k));
     view! {
         <div class="cust-page cust-form-page">

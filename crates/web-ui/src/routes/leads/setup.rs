@@ -83,7 +83,9 @@ pub fn LeadSetupPage() -> impl IntoView {
         spawn_local(async move {
             let f = session.get_json::<Vec<Form>>("/lead-forms").await;
             let _ = forms.try_set(Some(f));
-            let r = session.get_json::<Vec<Rule>>("/lead-assignment-rules").await;
+            let r = session
+                .get_json::<Vec<Rule>>("/lead-assignment-rules")
+                .await;
             let _ = rules.try_set(Some(r));
         });
     };
@@ -124,7 +126,10 @@ fn Forms(
             team_id: opt(&team.get_untracked()),
         };
         spawn_local(async move {
-            match session.send_versioned::<Form>(&Call::post("/lead-forms", &body)).await {
+            match session
+                .send_versioned::<Form>(&Call::post("/lead-forms", &body))
+                .await
+            {
                 Ok(v) => {
                     created.set(v.data.submit_url);
                     name.set(String::new());
@@ -151,7 +156,8 @@ fn Forms(
                 .unwrap_or(t.clone())
         })
     };
-    let list = move || match forms.get() {
+    let list = move || {
+        match forms.get() {
         None => skeleton(),
         Some(Err(e)) => load_failed(i18n, &e, move || reload.run(())),
         Some(Ok(fs)) => fs
@@ -172,6 +178,7 @@ fn Forms(
             })
             .collect_view()
             .into_any(),
+    }
     };
     view! {
         <section class="card cust-section" aria-labelledby="forms-title">
@@ -179,7 +186,7 @@ fn Forms(
             <p class="muted">{move || i18n.t("lead-forms-hint")}</p>
             <ul class="lead-setup__list">{list}</ul>
             {move || created.get().map(|url| view! {
-                <div class="alert alert--ok" role="status">
+                <div class="alert alert--info" role="status">
                     <p>{move || i18n.t("lead-form-created")}</p>
                     <code class="lead-form-url" data-testid="lead-form-url">{url}</code>
                 </div>
@@ -222,7 +229,8 @@ fn Rules(
     let industry = RwSignal::new(String::new());
     let capacity = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let count = move || rules.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len));
+    let count =
+        move || rules.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len));
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = NewRule {
@@ -230,12 +238,19 @@ fn Rules(
             region_id: opt(&region.get_untracked()),
             industry: opt(&industry.get_untracked()),
             method: method.get_untracked(),
-            user_ids: if team.get_untracked().is_empty() { users.get_untracked() } else { Vec::new() },
+            user_ids: if team.get_untracked().is_empty() {
+                users.get_untracked()
+            } else {
+                Vec::new()
+            },
             team_id: opt(&team.get_untracked()),
             capacity: capacity.get_untracked().trim().parse().ok(),
         };
         spawn_local(async move {
-            match session.send(&Call::post("/lead-assignment-rules", &body)).await {
+            match session
+                .send(&Call::post("/lead-assignment-rules", &body))
+                .await
+            {
                 Ok(()) => {
                     error.set(None);
                     users.set(Vec::new());
@@ -247,7 +262,10 @@ fn Rules(
     };
     let remove = move |id: String| {
         spawn_local(async move {
-            match session.send(&Call::delete(format!("/lead-assignment-rules/{id}"))).await {
+            match session
+                .send(&Call::delete(format!("/lead-assignment-rules/{id}")))
+                .await
+            {
                 Ok(()) => reload.run(()),
                 Err(e) => error.set(Some(e)),
             }
@@ -256,9 +274,14 @@ fn Rules(
     let describe = move |r: &Rule| {
         let n = names.get();
         let unit = |units: &[crate::api::Unit], id: &str| {
-            units.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or(id.to_owned())
+            units
+                .iter()
+                .find(|u| u.id == id)
+                .map(|u| u.name.clone())
+                .unwrap_or(id.to_owned())
         };
-        let region_units: Vec<crate::api::Unit> = n.regions.iter().map(|(u, _)| u.clone()).collect();
+        let region_units: Vec<crate::api::Unit> =
+            n.regions.iter().map(|(u, _)| u.clone()).collect();
         let when = [
             r.region_id.as_deref().map(|id| unit(&region_units, id)),
             r.industry.clone(),
@@ -266,24 +289,37 @@ fn Rules(
         .into_iter()
         .flatten()
         .collect::<Vec<_>>();
-        let when = if when.is_empty() { i18n.t("lead-rule-any") } else { when.join(" · ") };
+        let when = if when.is_empty() {
+            i18n.t("lead-rule-any")
+        } else {
+            when.join(" · ")
+        };
         let who = match &r.team_id {
             Some(t) => unit(&n.teams, t),
             None => r
                 .user_ids
                 .iter()
-                .map(|u| n.users.iter().find(|x| &x.id == u).map(|x| x.display_name.clone()).unwrap_or(u.clone()))
+                .map(|u| {
+                    n.users
+                        .iter()
+                        .find(|x| &x.id == u)
+                        .map(|x| x.display_name.clone())
+                        .unwrap_or(u.clone())
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        let cap = r.capacity.map(|c| i18n.t_args("lead-rule-capacity-n", &[("count", c.into())]));
+        let cap = r
+            .capacity
+            .map(|c| i18n.t_args("lead-rule-capacity-n", &[("count", c.into())]));
         format!(
             "{when} → {who} ({}){}",
             i18n.t(&format!("lead-method-{}", r.method)),
             cap.map(|c| format!(" · {c}")).unwrap_or_default()
         )
     };
-    let list = move || match rules.get() {
+    let list = move || {
+        match rules.get() {
         None => skeleton(),
         Some(Err(e)) => load_failed(i18n, &e, move || reload.run(())),
         Some(Ok(rs)) => rs
@@ -300,6 +336,7 @@ fn Rules(
             })
             .collect_view()
             .into_any(),
+    }
     };
     view! {
         <section class="card cust-section" aria-labelledby="rules-title">
