@@ -129,6 +129,8 @@ use utoipa::{Modify, OpenApi};
         http::leads::create_rule,
         http::leads::replace_rule,
         http::leads::delete_rule,
+        http::leads::get_score_rules,
+        http::leads::put_score_rules,
         http::leads::list_forms,
         http::leads::create_form,
         http::leads::update_form,

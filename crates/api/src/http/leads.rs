@@ -33,11 +33,13 @@ mod forms;
 mod import;
 mod public;
 mod rules;
+mod score_rules;
 pub use convert::*;
 pub use forms::*;
 pub use import::*;
 pub use public::*;
 pub use rules::*;
+pub use score_rules::*;
 
 /// The caller's access condition on leads for one action.
 pub struct Scoped(Predicate);
@@ -62,15 +64,15 @@ pub(crate) fn writer(auth: &Auth) -> Writer<'_> {
     }
 }
 
-/// The score rules in force.
-pub(crate) fn score_rules() -> ScoreRules {
-    ScoreRules::default()
-}
-
-/// A lead's score now, rule by rule.
-pub(crate) fn score_of(lead: &Lead, row: Option<&LeadRow>) -> score::Score {
+/// A lead's score under the rules in force, rule by rule.
+pub(crate) fn score_of(
+    c: &mut DbConnection,
+    lead: &Lead,
+    row: Option<&LeadRow>,
+) -> Result<score::Score, ApiError> {
     let engagement = row.map(LeadRow::engagement).unwrap_or_default();
-    score::score(&score_rules(), &lead.score_facts(), engagement)
+    let rules: ScoreRules = store::score_rules(c)?;
+    Ok(score::score(&rules, &lead.score_facts(), engagement))
 }
 
 /// Checks that a lead's references exist.
@@ -162,7 +164,7 @@ pub(crate) fn place(
         partner_id,
         rule_id,
         score: score::score(
-            &score_rules(),
+            &store::score_rules(c)?,
             &lead.score_facts(),
             score::Engagement {
                 activities: 0,
@@ -204,7 +206,7 @@ pub(crate) fn owner_name(
 pub(crate) fn out(c: &mut DbConnection, auth: &Auth, row: LeadRow) -> Result<LeadOut, ApiError> {
     let may = allowed(c, auth, &row)?;
     let name = owner_name(c, row.owner_id.as_deref())?;
-    let score = score_of(&row.to_domain(), Some(&row));
+    let score = score_of(c, &row.to_domain(), Some(&row))?;
     let mut o = LeadOut::new(row, name).with_score(score);
     o.allowed = Some(may);
     Ok(o)
@@ -516,7 +518,7 @@ pub async fn update(
                 status: Some(status),
                 owner_id: owner,
                 team_id: team,
-                score: score_of(&next, Some(&cur)).total,
+                score: score_of(c, &next, Some(&cur))?.total,
                 ..Default::default()
             };
             let exp = (if_match.0 != IfMatch::ANY).then_some(expected);
@@ -609,6 +611,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(crate::http::allow("PUT, DELETE"))
             .route(web::put().to(replace_rule))
             .route(web::delete().to(delete_rule)),
+    )
+    .service(
+        web::resource("/lead-score-rules")
+            .default_service(crate::http::allow("GET, PUT"))
+            .route(web::get().to(get_score_rules))
+            .route(web::put().to(put_score_rules)),
     )
     .service(
         web::resource("/lead-forms")

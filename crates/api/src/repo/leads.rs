@@ -7,6 +7,7 @@ use crate::db::{Db, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use kehu_domain::access::RecordFacts;
+use kehu_domain::lead::score::ScoreRules;
 use kehu_domain::lead::{Lead, LeadStatus, Source};
 use kehu_domain::text::{Email, Phone};
 use std::collections::BTreeMap;
@@ -480,4 +481,59 @@ pub fn names_of(
         .load::<(String, String)>(c)?
         .into_iter()
         .collect())
+}
+
+/// Where the score weights are kept (`settings`), as JSON.
+const SCORE_RULES_KEY: &str = "lead_score_rules";
+
+/// The score weights in force: the stored ones, else the defaults.
+pub fn score_rules(c: &mut DbConnection) -> QueryResult<ScoreRules> {
+    Ok(super::settings::get(c, SCORE_RULES_KEY)?
+        .and_then(|s| serde_json::from_str::<ScoreRules>(&s).ok())
+        .unwrap_or_default())
+}
+
+/// Stores the score weights and scores every live lead again with them, so
+/// that lists sorted or read by score agree with the explanation.
+pub fn save_score_rules(
+    c: &mut DbConnection,
+    rules: &ScoreRules,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use crate::db::schema::settings;
+    let value = serde_json::to_string(rules).unwrap_or_default();
+    diesel::delete(settings::table.filter(settings::key.eq(SCORE_RULES_KEY))).execute(c)?;
+    diesel::insert_into(settings::table)
+        .values((settings::key.eq(SCORE_RULES_KEY), settings::value.eq(value)))
+        .execute(c)?;
+    let mut changed = 0;
+    let mut after = String::new();
+    loop {
+        let rows: Vec<LeadRow> = leads::table
+            .filter(leads::deleted_at.is_null())
+            .filter(leads::id.gt(after.clone()))
+            .order(leads::id.asc())
+            .limit(500)
+            .select(LeadRow::as_select())
+            .load(c)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id.clone();
+        for r in &rows {
+            let s = kehu_domain::lead::score::score(
+                rules,
+                &r.to_domain().score_facts(),
+                r.engagement(),
+            );
+            if i32::from(s.total) != r.score {
+                diesel::update(leads::table.filter(leads::id.eq(&r.id)))
+                    .set((
+                        leads::score.eq(i32::from(s.total)),
+                        leads::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+                changed += 1;
+            }
+        }
+    }
+    Ok(changed)
 }

@@ -603,3 +603,70 @@ impl Phone for Value {
         self
     }
 }
+
+async fn score_weights_are_configurable(app: TestApp) {
+    let admin = app.admin().await;
+    let (_, rep) = user("w@l.example", "sales_rep").create(&app, &admin).await;
+    let l = lead(
+        &admin,
+        json!({"name": "展会客户", "industry": "制造业", "source": "event"}),
+    )
+    .await;
+    // industry 5 + event 18
+    assert_eq!(l["score"], 23);
+    let r = admin.get("/api/v1/lead-score-rules").await;
+    assert_eq!(r.body["sources"]["referral"], 25);
+    let r = admin
+        .send(
+            Method::PUT,
+            "/api/v1/lead-score-rules",
+            Some(json!({"sources": {"event": 20}, "industries": {"制造业": 15}})),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // left out: back to the defaults
+    assert_eq!(r.body["sources"]["referral"], json!(null));
+    assert_eq!(r.body["company"], 10);
+    // every lead is scored again, lists and the explanation agree
+    let id = l["id"].as_str().unwrap();
+    let again = admin.get(&format!("/api/v1/leads/{id}")).await;
+    assert_eq!(again.body["score"], 5 + 20 + 15);
+    assert_eq!(points(&again.body, "industry"), 15);
+    assert_eq!(
+        admin.get("/api/v1/leads").await.body["data"][0]["score"],
+        40
+    );
+
+    let bad = admin
+        .send(
+            Method::PUT,
+            "/api/v1/lead-score-rules",
+            Some(json!({"company": 41, "sources": {"Web Form": 5}, "industries": {"IT": 16}})),
+            &[],
+        )
+        .await;
+    bad.problem(422);
+    assert_eq!(
+        bad.error_fields(),
+        ["company", "sources.Web Form", "industries.IT"]
+    );
+    let bad = admin
+        .send(
+            Method::PUT,
+            "/api/v1/lead-score-rules",
+            Some(json!({"bonus": 1})),
+            &[],
+        )
+        .await;
+    bad.problem(422);
+    rep.send(
+        Method::PUT,
+        "/api/v1/lead-score-rules",
+        Some(json!({})),
+        &[],
+    )
+    .await
+    .problem(403);
+}
+db_test!(score_weights_are_configurable);

@@ -7,7 +7,8 @@
 //! weights are configured: a weight above its group's ceiling counts as the
 //! ceiling.
 
-use serde::Serialize;
+use crate::error::{FieldError, Invalid};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Ceiling of the completeness rules together.
@@ -40,7 +41,9 @@ pub struct Engagement {
 }
 
 /// The weights, configurable; [`ScoreRules::default`] holds sensible ones.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Fields left out of a stored or sent document keep their default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScoreRules {
     pub company: u8,
     pub phone: u8,
@@ -88,6 +91,101 @@ impl Default for ScoreRules {
             activities_max: 12,
             per_submission: 4,
             submissions_max: 8,
+        }
+    }
+}
+
+fn at_most(errs: &mut Vec<FieldError>, field: &str, v: u8, max: u8) {
+    if v > max {
+        errs.push(FieldError::new(
+            field,
+            "out_of_range",
+            format!("must be 0 to {max}"),
+        ));
+    }
+}
+
+/// The most entries a source or industry table may hold.
+pub const TABLE_MAX: usize = 100;
+
+impl ScoreRules {
+    /// Checks that every weight fits its group's ceiling and every key is
+    /// usable, so that what is configured is what is applied.
+    pub fn check(self) -> Result<Self, Invalid> {
+        let mut errs = Vec::new();
+        at_most(&mut errs, "company", self.company, COMPLETENESS_MAX);
+        at_most(&mut errs, "phone", self.phone, COMPLETENESS_MAX);
+        at_most(&mut errs, "email", self.email, COMPLETENESS_MAX);
+        at_most(
+            &mut errs,
+            "industry_known",
+            self.industry_known,
+            COMPLETENESS_MAX,
+        );
+        at_most(&mut errs, "region", self.region, COMPLETENESS_MAX);
+        at_most(&mut errs, "other_source", self.other_source, SOURCE_MAX);
+        at_most(
+            &mut errs,
+            "activities_max",
+            self.activities_max,
+            ENGAGEMENT_MAX,
+        );
+        at_most(
+            &mut errs,
+            "submissions_max",
+            self.submissions_max,
+            ENGAGEMENT_MAX,
+        );
+        at_most(&mut errs, "per_activity", self.per_activity, ENGAGEMENT_MAX);
+        at_most(
+            &mut errs,
+            "per_submission",
+            self.per_submission,
+            ENGAGEMENT_MAX,
+        );
+        for (k, &v) in &self.sources {
+            let field = format!("sources.{k}");
+            if super::Source::parse(&field, k)
+                .map(|s| s.as_str() != k)
+                .unwrap_or(true)
+            {
+                errs.push(FieldError::new(
+                    field.clone(),
+                    "invalid_source",
+                    "must be a source key: a-z, 0-9 and _",
+                ));
+            }
+            at_most(&mut errs, &field, v, SOURCE_MAX);
+        }
+        for (k, &v) in &self.industries {
+            let field = format!("industries.{k}");
+            if k.trim().is_empty() || k.chars().count() > crate::text::SHORT_MAX {
+                errs.push(FieldError::new(
+                    field.clone(),
+                    "invalid_industry",
+                    "must be 1 to 100 characters",
+                ));
+            }
+            at_most(&mut errs, &field, v, INDUSTRY_MAX);
+        }
+        if self.sources.len() > TABLE_MAX {
+            errs.push(FieldError::new(
+                "sources",
+                "too_many",
+                format!("at most {TABLE_MAX} sources"),
+            ));
+        }
+        if self.industries.len() > TABLE_MAX {
+            errs.push(FieldError::new(
+                "industries",
+                "too_many",
+                format!("at most {TABLE_MAX} industries"),
+            ));
+        }
+        if errs.is_empty() {
+            Ok(self)
+        } else {
+            Err(Invalid(errs))
         }
     }
 }

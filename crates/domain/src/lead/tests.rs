@@ -261,3 +261,26 @@ proptest! {
         prop_assert!(names.iter().all(|u| got.get(u) == Some(&rounds)));
     }
 }
+
+#[test]
+fn score_rules_are_checked_against_their_ceilings() {
+    let mut r = ScoreRules {
+        company: 41,
+        ..ScoreRules::default()
+    };
+    r.sources.insert("Bad Key".into(), 5);
+    r.sources.insert("fair".into(), 26);
+    r.industries.insert("制造业".into(), 16);
+    let e = r.check().unwrap_err();
+    let fields: Vec<_> = e.0.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "company",
+            "sources.Bad Key",
+            "sources.fair",
+            "industries.制造业"
+        ]
+    );
+    assert!(ScoreRules::default().check().is_ok());
+}

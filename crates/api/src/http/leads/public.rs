@@ -143,7 +143,7 @@ pub async fn submit(
                 let mut e = prev.engagement();
                 e.form_submissions += 1;
                 let s = kehu_domain::lead::score::score(
-                    &super::score_rules(),
+                    &store::score_rules(c)?,
                     &prev.to_domain().score_facts(),
                     e,
                 );

@@ -494,3 +494,64 @@ pub struct FormAccepted {
     /// Always true: the submission was received.
     pub accepted: bool,
 }
+
+/// The lead score's weights. Each group has a ceiling (completeness 40 in
+/// all, source 25, industry 15, engagement 20); fields left out keep their
+/// default.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"company": 10, "phone": 10, "email": 10, "industry_known": 5, "region": 5, "sources": {"referral": 25, "web_form": 15, "import": 5}, "other_source": 5, "industries": {"制造业": 15}, "per_activity": 4, "activities_max": 12, "per_submission": 4, "submissions_max": 8}))]
+pub struct ScoreRulesBody {
+    pub company: Option<u8>,
+    pub phone: Option<u8>,
+    pub email: Option<u8>,
+    pub industry_known: Option<u8>,
+    pub region: Option<u8>,
+    /// Points per source key (0 to 25).
+    pub sources: Option<std::collections::BTreeMap<String, u8>>,
+    /// Points for sources not listed.
+    pub other_source: Option<u8>,
+    /// Points per target industry (0 to 15), matched case-insensitively.
+    pub industries: Option<std::collections::BTreeMap<String, u8>>,
+    pub per_activity: Option<u8>,
+    pub activities_max: Option<u8>,
+    pub per_submission: Option<u8>,
+    pub submissions_max: Option<u8>,
+}
+
+impl ScoreRulesBody {
+    pub fn into_rules(self) -> kehu_domain::lead::score::ScoreRules {
+        let d = kehu_domain::lead::score::ScoreRules::default();
+        kehu_domain::lead::score::ScoreRules {
+            company: self.company.unwrap_or(d.company),
+            phone: self.phone.unwrap_or(d.phone),
+            email: self.email.unwrap_or(d.email),
+            industry_known: self.industry_known.unwrap_or(d.industry_known),
+            region: self.region.unwrap_or(d.region),
+            sources: self.sources.unwrap_or(d.sources),
+            other_source: self.other_source.unwrap_or(d.other_source),
+            industries: self.industries.unwrap_or(d.industries),
+            per_activity: self.per_activity.unwrap_or(d.per_activity),
+            activities_max: self.activities_max.unwrap_or(d.activities_max),
+            per_submission: self.per_submission.unwrap_or(d.per_submission),
+            submissions_max: self.submissions_max.unwrap_or(d.submissions_max),
+        }
+    }
+
+    pub fn of(r: kehu_domain::lead::score::ScoreRules) -> Self {
+        Self {
+            company: Some(r.company),
+            phone: Some(r.phone),
+            email: Some(r.email),
+            industry_known: Some(r.industry_known),
+            region: Some(r.region),
+            sources: Some(r.sources),
+            other_source: Some(r.other_source),
+            industries: Some(r.industries),
+            per_activity: Some(r.per_activity),
+            activities_max: Some(r.activities_max),
+            per_submission: Some(r.per_submission),
+            submissions_max: Some(r.submissions_max),
+        }
+    }
+}
