@@ -670,3 +670,38 @@ async fn score_weights_are_configurable(app: TestApp) {
     .problem(403);
 }
 db_test!(score_weights_are_configurable);
+
+/// Leads created at the same moment take their turns one after the other:
+/// nobody is given more than the capacity, and the turns stay fair.
+async fn concurrent_creates_respect_capacity(app: TestApp) {
+    let admin = app.admin().await;
+    let (a, _) = user("ca@l.example", "sales_rep").create(&app, &admin).await;
+    let (b, _) = user("cb@l.example", "sales_rep").create(&app, &admin).await;
+    let r = admin
+        .post(
+            "/api/v1/lead-assignment-rules",
+            json!({"user_ids": [a, b], "capacity": 3}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let writes = (0..8).map(|i| {
+        let c = admin.clone();
+        async move {
+            c.post("/api/v1/leads", json!({"name": format!("并发{i}")}))
+                .await
+        }
+    });
+    let done = futures_util::future::join_all(writes).await;
+    let mut owners: Vec<Value> = done
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.body["owner_id"].clone()
+        })
+        .collect();
+    owners.sort_by_key(|v| v.to_string());
+    let count = |u: &str| owners.iter().filter(|o| **o == json!(u)).count();
+    assert_eq!((count(&a), count(&b)), (3, 3), "{owners:?}");
+    assert_eq!(owners.iter().filter(|o| o.is_null()).count(), 2);
+}
+db_test!(concurrent_creates_respect_capacity);

@@ -126,6 +126,12 @@ pub fn run(
     lead: &LeadFacts<'_>,
     default_team_id: Option<&str>,
 ) -> QueryResult<Assignment> {
+    // Two leads created at once must not both read the same round-robin
+    // turn and capacity: on PostgreSQL the rules are locked for the rest of
+    // the transaction (SQLite's write transactions already run one at a time).
+    if c.backend() == crate::db::Backend::Postgres {
+        diesel::sql_query("SELECT id FROM lead_assignment_rules FOR UPDATE").execute(c)?;
+    }
     let mut domain = Vec::new();
     for r in list(c)?.into_iter().filter(|r| r.active) {
         let candidates = match &r.team_id {
