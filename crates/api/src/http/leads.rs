@@ -29,6 +29,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 mod convert;
+mod deal;
 mod forms;
 mod import;
 mod public;

@@ -498,10 +498,38 @@ async fn conversion_makes_a_customer_and_contact_or_attaches_to_a_duplicate(app:
                 .await
         }
     };
-    let r = conv(&rep, json!({"opportunity": {"name": "x", "amount_minor": 1, "currency": "CNY", "expected_close_on": "2027-01-01"}})).await;
-    assert_eq!(r.status.as_u16(), 422, "{}", r.text);
-    let r = conv(&rep, json!({})).await;
+    // a bad opportunity stops the whole conversion
+    let r = conv(
+        &rep,
+        json!({"opportunity": {"name": "首单", "amount_minor": 1200000, "currency": "yuan", "expected_close_on": "2027-03-31"}}),
+    )
+    .await;
+    r.problem(422);
+    assert_eq!(r.error_fields(), ["opportunity.currency"]);
+    assert!(rep.get("/api/v1/customers").await.ids().is_empty());
+    let r = conv(
+        &rep,
+        json!({"opportunity": {"name": "首单", "amount_minor": 1200000, "currency": "CNY", "expected_close_on": "2027-03-31"}}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let deal = rep
+        .get(&format!(
+            "/api/v1/opportunities/{}",
+            r.body["opportunity_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(deal.status, 200, "{}", deal.text);
+    assert_eq!(deal.body["source_lead_id"], json!(id));
+    assert_eq!(deal.body["customer_id"], r.body["customer_id"]);
+    assert_eq!(deal.body["owner_id"], json!(rep_id));
+    assert_eq!(deal.body["amount_minor"], 1200000);
+    assert_eq!(deal.body["status"], "open");
+    assert_eq!(deal.body["contact_ids"], json!([r.body["contact_id"]]));
+    assert_eq!(
+        r.body["lead"]["converted_opportunity_id"],
+        r.body["opportunity_id"]
+    );
     assert_eq!(r.body["customer_created"], true);
     assert_eq!(r.body["lead"]["status"], "converted");
     assert_eq!(r.body["lead"]["allowed"]["convert"], false);

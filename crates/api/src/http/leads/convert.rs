@@ -48,13 +48,6 @@ pub async fn convert(
     let lid = id(&path)?;
     let b = body.0;
     let reason = override_reason(b.customer.duplicate_reason.clone())?;
-    if b.opportunity.is_some() {
-        return Err(ApiError::invalid(
-            "opportunity",
-            "not_available",
-            "opportunities are not yet available in this version",
-        ));
-    }
     let existing = b
         .customer
         .existing_customer_id
@@ -71,11 +64,11 @@ pub async fn convert(
             cur.status().convert()?;
             let lead = cur.to_domain();
             let now = db::now();
-            let (customer_id, created) = match existing {
+            let (customer, created) = match existing {
                 Some(cid) => {
                     let cid = id(&cid).map_err(|_| ApiError::not_found("customer"))?;
-                    customers::load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
-                    (cid, false)
+                    let r = customers::load_for(c, &auth, &cid, Action::Update, Liveness::Live)?;
+                    (r, false)
                 }
                 None => {
                     auth.require(Resource::Customer, Action::Create)?;
@@ -151,9 +144,10 @@ pub async fn convert(
                             now,
                         )?;
                     }
-                    (cid, true)
+                    (r, true)
                 }
             };
+            let customer_id = customer.row.id.clone();
             let contact_id = if with_contact {
                 let contact = Contact::create(RawContact {
                     name: Some(lead.name.clone()),
@@ -184,10 +178,21 @@ pub async fn convert(
             } else {
                 None
             };
+            let opportunity_id = match &b.opportunity {
+                Some(o) => Some(super::deal::open(
+                    c,
+                    &auth,
+                    &cur,
+                    &customer,
+                    contact_id.as_deref(),
+                    o,
+                )?),
+                None => None,
+            };
             let to = Converted {
                 customer_id: &customer_id,
                 contact_id: contact_id.as_deref(),
-                opportunity_id: None,
+                opportunity_id: opportunity_id.as_deref(),
             };
             let row = store::mark_converted(c, &lid, cur.version, &to, writer(&auth), now)?
                 .ok_or_else(|| stale(cur.version + 1))?;
@@ -197,7 +202,7 @@ pub async fn convert(
                 customer_id,
                 customer_created: created,
                 contact_id,
-                opportunity_id: None,
+                opportunity_id,
             })
         })
     })
