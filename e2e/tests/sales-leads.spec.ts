@@ -3,7 +3,7 @@ import { ADMIN_EMAIL, apiToken, attachScreenshot, signIn, uniqueMobile, uniqueNa
 
 test.use({ locale: 'en-US' });
 
-test('a lead is entered, its score explained, and converted into a customer', async ({ page }, testInfo) => {
+test('a lead is entered, its score explained, and converted into a customer and an opportunity', async ({ page, request }, testInfo) => {
   const name = uniqueName('Lead Person', testInfo);
   const company = uniqueName('Lead Co', testInfo);
   const phone = uniqueMobile();
@@ -29,10 +29,27 @@ test('a lead is entered, its score explained, and converted into a customer', as
   await expect(page.getByTestId('lead-status')).toHaveText('Contacted');
 
   await expect(page.getByTestId('convert-name')).toHaveValue(company);
+  // with an opportunity: a wrong amount is caught before anything is sent
+  await page.getByTestId('convert-deal').check();
+  await page.getByTestId('deal-amount').fill('12k');
+  await page.getByTestId('deal-close').fill('2027-03-31');
+  await page.getByTestId('convert-go').click();
+  await expect(page.getByTestId('deal-amount-error')).toBeVisible();
+  await page.getByTestId('deal-amount').fill('120,000.50');
   await page.getByTestId('convert-go').click();
   await expect(page.getByTestId('lead-converted')).toBeVisible();
+  await expect(page.getByTestId('lead-converted-deal')).toBeVisible();
   await expect(page.getByTestId('lead-status')).toHaveText('Converted');
   await expect(page.getByTestId('lead-convert')).toHaveCount(0);
+  const leadId = page.url().split('/').pop();
+  const token = await apiToken(request, ADMIN_EMAIL);
+  const lead = await (await request.get(`/api/v1/leads/${leadId}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const deal = await (
+    await request.get(`/api/v1/opportunities/${lead.converted_opportunity_id}`, { headers: { Authorization: `Bearer ${token}` } })
+  ).json();
+  expect(deal.source_lead_id).toBe(leadId);
+  expect(deal.amount_minor).toBe(12000050);
+  expect(deal.expected_close_on).toBe('2027-03-31');
   await page.getByTestId('converted-customer').click();
   await expect(page).toHaveURL(/\/customers\/[A-Za-z0-9_-]+$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(company);

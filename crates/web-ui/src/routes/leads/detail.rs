@@ -119,10 +119,12 @@ fn Loaded(lead: Versioned<Lead>, on_change: Callback<Versioned<Lead>>) -> impl I
             }
         })
         .collect_view();
+    let with_deal = l.converted_opportunity_id.is_some();
     let converted = l.converted_customer_id.clone().map(|c| {
         view! {
             <p class="alert alert--success" role="status" data-testid="lead-converted">
                 {move || i18n.t("lead-converted")}" "
+                {with_deal.then(|| view! { <span data-testid="lead-converted-deal">{move || i18n.t("lead-converted-deal")}" "</span> })}
                 <a href=format!("/customers/{c}") data-testid="converted-customer">{move || i18n.t("lead-open-customer")}</a>
             </p>
         }
@@ -174,10 +176,44 @@ struct ConvertCustomer {
     duplicate_reason: Option<String>,
 }
 
+#[derive(Serialize, Clone)]
+struct ConvertDeal {
+    name: String,
+    amount_minor: i64,
+    currency: String,
+    expected_close_on: String,
+}
+
 #[derive(Serialize)]
 struct ConvertBody {
     customer: ConvertCustomer,
     contact: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opportunity: Option<ConvertDeal>,
+}
+
+/// An amount as typed (`12000`, `12,000.5`) in minor units (分), or `None`
+/// when it is not a plain amount with at most two decimals.
+pub fn minor_units(typed: &str) -> Option<i64> {
+    let t: String = typed
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != ' ')
+        .collect();
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents)
 }
 
 #[derive(serde::Deserialize)]
@@ -194,6 +230,12 @@ fn Convert(lead: Lead, etag: String, on_done: Callback<Versioned<Lead>>) -> impl
     let session = Session::get();
     let name = RwSignal::new(lead.company.clone().unwrap_or(lead.name.clone()));
     let contact = RwSignal::new(true);
+    let with_deal = RwSignal::new(false);
+    let deal_name = RwSignal::new(lead.company.clone().unwrap_or(lead.name.clone()));
+    let amount = RwSignal::new(String::new());
+    let currency = RwSignal::new("CNY".to_owned());
+    let close_on = RwSignal::new(String::new());
+    let amount_error = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -203,10 +245,26 @@ fn Convert(lead: Lead, etag: String, on_done: Callback<Versioned<Lead>>) -> impl
         if busy.get_untracked() {
             return;
         }
+        let opportunity = if with_deal.get_untracked() {
+            let Some(minor) = minor_units(&amount.get_untracked()) else {
+                amount_error.set(true);
+                return;
+            };
+            amount_error.set(false);
+            Some(ConvertDeal {
+                name: deal_name.get_untracked(),
+                amount_minor: minor,
+                currency: currency.get_untracked(),
+                expected_close_on: close_on.get_untracked(),
+            })
+        } else {
+            None
+        };
         busy.set(true);
         let body = ConvertBody {
             customer,
             contact: contact.get_untracked(),
+            opportunity,
         };
         spawn_local(async move {
             let mut call = Call::post(path.get_value(), &body);
@@ -245,6 +303,39 @@ fn Convert(lead: Lead, etag: String, on_done: Callback<Versioned<Lead>>) -> impl
                     " "{move || i18n.t("lead-convert-contact")}
                 </span>
             </label>
+            <label class="field">
+                <span>
+                    <input type="checkbox" data-testid="convert-deal" prop:checked=move || with_deal.get()
+                        on:change=move |ev| with_deal.set(event_target_checked(&ev)) />
+                    " "{move || i18n.t("lead-convert-deal")}
+                </span>
+            </label>
+            <Show when=move || with_deal.get()>
+                <div class="lead-deal" data-testid="convert-deal-fields">
+                    <div class="field">
+                        <label class="field__label" for="deal-name">{move || i18n.t("lead-deal-name")}</label>
+                        <input id="deal-name" class="field__input" data-testid="deal-name" bind:value=deal_name />
+                    </div>
+                    <div class="field">
+                        <label class="field__label" for="deal-amount">{move || i18n.t("lead-deal-amount")}</label>
+                        <div class="lead-deal__money">
+                            <input id="deal-amount" class="field__input" inputmode="decimal" data-testid="deal-amount"
+                                aria-invalid=move || amount_error.get().then_some("true") bind:value=amount />
+                            <select class="field__input" aria-label=move || i18n.t("lead-deal-currency") data-testid="deal-currency"
+                                on:change=move |ev| currency.set(event_target_value(&ev))>
+                                {["CNY", "USD", "EUR", "HKD"].into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <Show when=move || amount_error.get()>
+                            <p class="field__error" data-testid="deal-amount-error">{move || i18n.t("lead-deal-amount-invalid")}</p>
+                        </Show>
+                    </div>
+                    <div class="field">
+                        <label class="field__label" for="deal-close">{move || i18n.t("lead-deal-close")}</label>
+                        <input id="deal-close" class="field__input" type="date" data-testid="deal-close" bind:value=close_on />
+                    </div>
+                </div>
+            </Show>
             <ProblemAlert error=other_error />
             {move || duplicates().map(|d| {
                 let visible = d.visible.into_iter().map(|c| {

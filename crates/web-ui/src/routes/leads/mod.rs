@@ -55,6 +55,8 @@ pub struct Lead {
     #[serde(default)]
     pub converted_customer_id: Option<String>,
     #[serde(default)]
+    pub converted_opportunity_id: Option<String>,
+    #[serde(default)]
     pub allowed: Option<Allowed>,
 }
 
