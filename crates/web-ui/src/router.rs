@@ -37,6 +37,10 @@ pub enum Page {
     Activity,
     Notifications,
     Settings,
+    Leads,
+    NewLead,
+    Lead,
+    LeadSetup,
     NotFound,
 }
 
@@ -65,6 +69,10 @@ impl Page {
             ["admin", "duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
             ["import"] => Page::Import,
+            ["leads"] => Page::Leads,
+            ["leads", "new"] => Page::NewLead,
+            ["leads", "setup"] => Page::LeadSetup,
+            ["leads", _] => Page::Lead,
             _ => Page::NotFound,
         })
     }

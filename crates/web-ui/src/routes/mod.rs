@@ -4,6 +4,7 @@
 mod admin;
 mod customers;
 mod import;
+mod leads;
 mod merge;
 mod not_found;
 mod shell;
@@ -66,6 +67,19 @@ pub fn work_pages(page: Page) -> Option<AnyView> {
         Page::Activity => view! { <work::activity::ActivityPage /> }.into_any(),
         Page::Notifications => view! { <work::notifications::NotificationsPage /> }.into_any(),
         Page::Settings => view! { <work::settings::SettingsPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The leads module's pages: the list and queues, a lead, its conversion,
+/// web forms and assignment rules.
+pub fn leads_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Leads => view! { <leads::list::LeadsPage /> }.into_any(),
+        Page::NewLead => view! { <leads::new::NewLeadPage /> }.into_any(),
+        Page::Lead => view! { <leads::detail::LeadPage /> }.into_any(),
+        Page::LeadSetup => view! { <leads::setup::LeadSetupPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         _ => return None,
     })

@@ -48,6 +48,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Show when=signed_in>
                     <a href="/day" class="topnav__link" data-testid="nav-day" aria-current=router.current("/day")>{move || i18n.t("nav-day")}</a>
                     <a href="/customers" class="topnav__link" data-testid="nav-customers" aria-current=router.current("/customers")>{move || i18n.t("nav-customers")}</a>
+                    <a href="/leads" class="topnav__link" data-testid="nav-leads" aria-current=router.current("/leads")>{move || i18n.t("nav-leads")}</a>
                     <Show when=is_admin>
                         <a href="/admin/users" class="topnav__link" data-testid="nav-admin" aria-current=router.current("/admin")>{move || i18n.t("nav-admin")}</a>
                     </Show>
@@ -72,6 +73,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <a href="/customers" class="tabbar__item" data-testid="tab-customers" aria-current=router.current("/customers")>
                     <span class="tabbar__icon" aria-hidden="true">"☰"</span>
                     {move || i18n.t("nav-customers")}
+                </a>
+                <a href="/leads" class="tabbar__item" data-testid="tab-leads" aria-current=router.current("/leads")>
+                    <span class="tabbar__icon" aria-hidden="true">"✦"</span>
+                    {move || i18n.t("nav-leads")}
                 </a>
                 <a href="/customers/new" class="tabbar__item tabbar__item--primary" data-testid="tab-new-customer" aria-current=router.current("/customers/new")>
                     <span class="tabbar__icon" aria-hidden="true">"+"</span>
