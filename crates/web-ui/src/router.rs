@@ -37,6 +37,13 @@ pub enum Page {
     Activity,
     Notifications,
     Settings,
+    Pipeline,
+    Opportunities,
+    NewOpportunity,
+    Opportunity,
+    Forecast,
+    Performance,
+    SalesSettings,
     NotFound,
 }
 
@@ -65,6 +72,13 @@ impl Page {
             ["admin", "duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
             ["import"] => Page::Import,
+            ["pipeline"] => Page::Pipeline,
+            ["opportunities"] => Page::Opportunities,
+            ["opportunities", "new"] => Page::NewOpportunity,
+            ["opportunities", _] => Page::Opportunity,
+            ["forecast"] => Page::Forecast,
+            ["performance"] => Page::Performance,
+            ["sales", "settings"] => Page::SalesSettings,
             _ => Page::NotFound,
         })
     }

@@ -6,6 +6,7 @@ mod customers;
 mod import;
 mod merge;
 mod not_found;
+mod sales;
 mod shell;
 mod sign_in;
 mod work;
@@ -66,6 +67,22 @@ pub fn work_pages(page: Page) -> Option<AnyView> {
         Page::Activity => view! { <work::activity::ActivityPage /> }.into_any(),
         Page::Notifications => view! { <work::notifications::NotificationsPage /> }.into_any(),
         Page::Settings => view! { <work::settings::SettingsPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The sales module's pages: the pipeline board, deals, the forecast, rep
+/// performance and the sales settings.
+pub fn sales_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Pipeline => view! { <sales::board::BoardPage /> }.into_any(),
+        Page::Opportunities => view! { <sales::list::ListPage /> }.into_any(),
+        Page::NewOpportunity => view! { <sales::new::NewDealPage /> }.into_any(),
+        Page::Opportunity => view! { <sales::deal::DealPage /> }.into_any(),
+        Page::Forecast => view! { <sales::forecast::ForecastPage /> }.into_any(),
+        Page::Performance => view! { <sales::performance::PerformancePage /> }.into_any(),
+        Page::SalesSettings => view! { <sales::settings::SalesSettingsPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         _ => return None,
     })

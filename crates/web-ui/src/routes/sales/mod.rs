@@ -1,0 +1,73 @@
+//! The sales pipeline: the board (`/pipeline`), the list of opportunities,
+//! a deal's page, the forecast, rep performance and the sales settings. Its
+//! own wasm module (see `src/bin/sales.rs`), so the other screens do not
+//! carry it.
+
+pub mod board;
+mod close;
+mod competitors;
+pub mod deal;
+mod drag;
+pub mod forecast;
+pub mod list;
+mod model;
+mod money;
+pub mod new;
+pub mod performance;
+pub mod settings;
+mod setup;
+
+use leptos::prelude::*;
+
+pub use super::work::{load_failed, skeleton};
+use crate::i18n::I18n;
+use crate::session::Session;
+
+/// Whether the user manages sales: shapes the funnel, loss reasons and
+/// quotas (the API still decides on each write).
+pub fn is_manager(session: Session) -> bool {
+    session.me().is_some_and(|m| m.can("sales_setup", "update"))
+}
+
+/// Whether the user reads more deals than their own (a team, a region or
+/// all): who sees the performance of reps.
+pub fn reads_team(session: Session) -> bool {
+    session.me().is_some_and(|m| {
+        m.permissions.iter().any(|p| {
+            p.resource == "opportunity"
+                && p.action == "read"
+                && p.scopes.iter().any(|s| s != "own" && s != "none")
+        })
+    })
+}
+
+/// A deal's status as a badge (`open`, `won`, `lost`).
+pub fn status_badge(i18n: I18n, status: &str) -> impl IntoView + use<> {
+    view! {
+        <span class=format!("badge deal-status deal-status--{status}") data-testid="deal-status">
+            {i18n.t(&format!("sales-status-{status}"))}
+        </span>
+    }
+}
+
+/// A calendar date as the reader writes dates.
+pub fn date(i18n: I18n, d: &str) -> String {
+    web_sys::js_sys::Date::new(&format!("{d}T12:00:00Z").into())
+        .to_locale_date_string(i18n.lang().code(), &{
+            let o = web_sys::js_sys::Object::new();
+            let _ = web_sys::js_sys::Reflect::set(&o, &"timeZone".into(), &"UTC".into());
+            let _ = web_sys::js_sys::Reflect::set(&o, &"dateStyle".into(), &"medium".into());
+            o.into()
+        })
+        .as_string()
+        .unwrap_or_else(|| d.to_owned())
+}
+
+/// A percentage with at most one decimal, or a dash.
+pub fn percent(p: Option<f64>) -> String {
+    match p {
+        Some(p) if (p - p.round()).abs() < 0.05 => format!("{} %", p.round()),
+        Some(p) => format!("{p:.1} %"),
+        None => "—".to_owned(),
+    }
+}
