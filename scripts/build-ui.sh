@@ -104,7 +104,7 @@ CSS_GZIP="$(gzip -9c "$STAGE/$CSS_FILE" | wc -c)"
 # -Os, not -Oz: at -Oz wasm-opt 108 inlines the closure descriptors that
 # wasm-bindgen reads ("failed to find `0` in function table"); -Os costs <1 %.
 declare -A JS_OF WASM_OF
-for MODULE in customers work admin tools sales; do
+for MODULE in customers work admin tools sales deal insight; do
   BIN="kehu-$MODULE"
   log "$MODULE: wasm-opt -Os, wasm-bindgen --target web"
   wasm-opt -Os \
@@ -134,8 +134,12 @@ const [js, wasm] = /^\/admin(\/|$)/.test(path)
   ? ["/${JS_OF[admin]}", "/${WASM_OF[admin]}"]
   : /^\/(merge|import)(\/|$)/.test(path)
   ? ["/${JS_OF[tools]}", "/${WASM_OF[tools]}"]
-  : /^\/(pipeline|opportunities|forecast|performance|sales)(\/|$)/.test(path)
+  : /^\/opportunities\/(?!new\/?$)[^/]+\/?$/.test(path)
+  ? ["/${JS_OF[deal]}", "/${WASM_OF[deal]}"]
+  : /^\/(pipeline|opportunities)(\/|$)/.test(path)
   ? ["/${JS_OF[sales]}", "/${WASM_OF[sales]}"]
+  : /^\/(forecast|performance|sales)(\/|$)/.test(path)
+  ? ["/${JS_OF[insight]}", "/${WASM_OF[insight]}"]
   : /^\/($|(day|notifications|settings|activities)(\/|$)|customers\/[^/]+\/(log|timeline)\/?$)/.test(path)
   ? ["/${JS_OF[work]}", "/${WASM_OF[work]}"]
   : ["/${JS_OF[customers]}", "/${WASM_OF[customers]}"];
@@ -176,7 +180,7 @@ log "wrote ${DIST#"$ROOT"/}/: $(cd "$DIST" && echo *)"
 # for itself (see docs/ARCHITECTURE.md for where the bytes go).
 CEILING="${KEHU_UI_CEILING:-358400}"
 over=0
-for MODULE in customers work admin tools sales; do
+for MODULE in customers work admin tools sales deal insight; do
   WASM_GZIP="$(gzip -9c "$DIST/${WASM_OF[$MODULE]}" | wc -c)"
   JS_GZIP="$(gzip -9c "$DIST/${JS_OF[$MODULE]}" | wc -c)"
   TOTAL_GZIP=$((WASM_GZIP + JS_GZIP + CSS_GZIP + BOOT_GZIP))

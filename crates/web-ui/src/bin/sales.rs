@@ -1,5 +1,4 @@
-//! The sales pipeline: the board, deals, the forecast, rep performance and
-//! the sales settings.
+//! The sales pipeline: the board, the list of deals and a new deal.
 
 fn main() {
     kehu_web_ui::start(kehu_web_ui::sales_pages, kehu_web_ui::sales_messages);

@@ -96,7 +96,7 @@ pub fn BoardPage() -> impl IntoView {
                 .get_json::<Board>(&format!("/opportunities/board{}", f.query()))
                 .await;
             if generation.try_get_value() == Some(g) {
-                let _ = board.try_set(Some(r));
+                redraw(board, r);
             }
         });
     };
@@ -141,12 +141,12 @@ pub fn BoardPage() -> impl IntoView {
             return;
         }
         refusal.set(None);
-        board.set(Some(Ok(moved(&before, &deal, &to))));
+        redraw(board, Ok(moved(&before, &deal, &to)));
         spawn_local(async move {
             match move_to(session, &id, &deal.etag(), &to).await {
                 Ok(_) => load(true),
                 Err(e) => {
-                    let _ = board.try_set(Some(Ok(before)));
+                    redraw(board, Ok(before));
                     let r = match &e {
                         ApiError::Problem(p) if p.status == 412 => {
                             load(true);
@@ -269,6 +269,20 @@ pub fn BoardPage() -> impl IntoView {
             }}
             <Ghost drag=drag />
         </div>
+    }
+}
+
+/// Shows `value`. The columns are drawn anew: the one in view stays in view.
+fn redraw(board: RwSignal<Option<Result<Board, ApiError>>>, value: Result<Board, ApiError>) {
+    let el = || document().query_selector(".board").ok().flatten();
+    let left = el().map(|b| b.scroll_left());
+    let _ = board.try_set(Some(value));
+    if let Some(left) = left.filter(|l| *l > 0) {
+        request_animation_frame(move || {
+            if let Some(b) = el() {
+                b.set_scroll_left(left);
+            }
+        });
     }
 }
 
