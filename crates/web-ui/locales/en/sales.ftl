@@ -1,4 +1,5 @@
 # The sales module: pipeline board, deals, forecast, performance, settings.
+sales-links = Sales screens
 sales-board-title = Pipeline
 sales-list-title = Deals
 sales-list-view = List

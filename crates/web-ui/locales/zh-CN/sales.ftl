@@ -1,4 +1,5 @@
 # 销售模块：商机看板、商机、销售预测、业绩、设置。
+sales-links = 销售页面
 sales-board-title = 商机看板
 sales-list-title = 商机列表
 sales-list-view = 列表

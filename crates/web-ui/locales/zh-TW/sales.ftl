@@ -1,4 +1,5 @@
 # 銷售模組：商機看板、商機、銷售預測、業績、設定。
+sales-links = 銷售頁面
 sales-board-title = 商機看板
 sales-list-title = 商機列表
 sales-list-view = 列表

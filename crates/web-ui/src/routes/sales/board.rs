@@ -237,10 +237,10 @@ pub fn BoardPage() -> impl IntoView {
             <div class="cust-head">
                 <h1>{t("sales-board-title")}</h1>
                 <div class="cust-head__actions">
-                    <a class="button button--ghost" href="/opportunities" data-testid="board-list-view">{t("sales-list-view")}</a>
                     <a class="button button--primary" href="/opportunities/new" data-testid="board-new-deal">{t("sales-new-deal")}</a>
                 </div>
             </div>
+            <super::SalesLinks />
             <div class="board-toolbar">
                 {pipeline_picker}
                 <label class="field board-filter">

@@ -130,6 +130,7 @@ pub fn ForecastPage() -> impl IntoView {
     view! {
         <div class="sales-page forecast-page">
             <div class="cust-head"><h1>{t("sales-forecast-title")}</h1></div>
+            <super::SalesLinks />
             <div class="board-toolbar">
                 <div class="seg" role="group" aria-label=move || i18n.t("sales-period")>{seg("month")}{seg("quarter")}</div>
                 <label class="field board-filter">

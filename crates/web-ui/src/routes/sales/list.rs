@@ -182,10 +182,10 @@ pub fn ListPage() -> impl IntoView {
             <div class="cust-head">
                 <h1>{t("sales-list-title")}</h1>
                 <div class="cust-head__actions">
-                    <a class="button button--ghost" href="/pipeline" data-testid="list-board-view">{t("sales-board-view")}</a>
                     <a class="button button--primary" href="/opportunities/new">{t("sales-new-deal")}</a>
                 </div>
             </div>
+            <super::SalesLinks />
             <div class="board-toolbar deal-filters">
                 <label class="field board-filter">
                     <span class="field__label">{t("sales-status")}</span>
@@ -244,7 +244,9 @@ fn Rows(items: RwSignal<Vec<Opportunity>>, pipelines: RwSignal<Vec<Pipeline>>) -
                             <a class="cust-row__link" href=format!("/opportunities/{}", encode(&o.id))>{o.name.clone()}</a>
                             <div class="cust-row__meta">{o.customer_name.clone()}</div>
                         </td>
-                        <td class="deal-row__stage" data-label=i18n.t("sales-stage")>{stage}" · "{status_badge(i18n, &o.status)}</td>
+                        <td class="deal-row__stage" data-label=i18n.t("sales-stage")>
+                            {if o.status == "open" { view! { <span>{stage}</span> }.into_any() } else { status_badge(i18n, &o.status).into_any() }}
+                        </td>
                         <td class="deal-row__amount">{money(o.amount_minor, &o.currency, lang)}</td>
                         <td class="deal-row__close" data-label=i18n.t("sales-close-date")>{date(i18n, &o.expected_close_on)}</td>
                         <td class="deal-row__owner" data-label=i18n.t("sales-owner")>{o.owner_name.clone().unwrap_or_default()}</td>

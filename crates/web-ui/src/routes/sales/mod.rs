@@ -41,6 +41,27 @@ pub fn reads_team(session: Session) -> bool {
     })
 }
 
+/// The sales screens, one tap from each other (a phone's tab bar holds
+/// only the board).
+#[component]
+pub fn SalesLinks() -> impl IntoView {
+    let i18n = I18n::get();
+    let session = Session::get();
+    let router = crate::router::Router::get();
+    let link = move |href: &'static str, key: &'static str| {
+        view! { <a href=href aria-current=router.current(href)>{move || i18n.t(key)}</a> }
+    };
+    view! {
+        <nav class="sales-links" aria-label=move || i18n.t("sales-links")>
+            {link("/pipeline", "sales-board-view")}
+            {link("/opportunities", "sales-list-view")}
+            {link("/forecast", "sales-forecast-title")}
+            {move || reads_team(session).then(|| link("/performance", "sales-performance-title"))}
+            {move || is_manager(session).then(|| link("/sales/settings", "sales-settings-title"))}
+        </nav>
+    }
+}
+
 /// A deal's status as a badge (`open`, `won`, `lost`).
 pub fn status_badge(i18n: I18n, status: &str) -> impl IntoView + use<> {
     view! {

@@ -92,6 +92,7 @@ pub fn PerformancePage() -> impl IntoView {
     view! {
         <div class="sales-page perf-page">
             <div class="cust-head"><h1>{t("sales-performance-title")}</h1></div>
+            <super::SalesLinks />
             {move || (!reads_team(session)).then(|| view! {
                 <p class="alert alert--info" data-testid="perf-own-only">{i18n.t("sales-performance-own")}</p>
             })}

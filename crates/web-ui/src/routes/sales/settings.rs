@@ -45,6 +45,7 @@ pub fn SalesSettingsPage() -> impl IntoView {
     view! {
         <div class="sales-page settings-page">
             <div class="cust-head"><h1>{t("sales-settings-title")}</h1></div>
+            <super::SalesLinks />
             {move || (!is_manager(session)).then(|| view! {
                 <p class="alert alert--info" data-testid="settings-read-only">{i18n.t("sales-settings-read-only")}</p>
             })}
