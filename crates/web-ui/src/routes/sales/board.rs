@@ -5,7 +5,6 @@
 //! missing; a move over someone else's change reloads the board.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +12,7 @@ use leptos::task::spawn_local;
 use super::drag::Drag;
 use super::model::{Board, Column, Opportunity, Pipeline, move_to, pipelines};
 use super::money::{money, short};
-use super::{date, load_failed, skeleton};
+use super::{after_typing, date, load_failed, owner_options, skeleton};
 use crate::api::{ApiError, encode};
 use crate::components::customers::model::{Lookups, lookups};
 use crate::components::customers::t;
@@ -175,36 +174,16 @@ pub fn BoardPage() -> impl IntoView {
     let typing = StoredValue::new(0u32);
     let on_search = move |ev: leptos::ev::Event| {
         typed.set(event_target_value(&ev));
-        let n = typing.get_value() + 1;
-        typing.set_value(n);
-        set_timeout(
-            move || {
-                if typing.try_get_value() != Some(n) {
-                    return;
-                }
-                let mut f = filters.get_untracked();
-                f.q = typed.get_untracked().trim().to_owned();
-                if f != filters.get_untracked() {
-                    go(f, true);
-                }
-            },
-            Duration::from_millis(300),
-        );
+        after_typing(typing, 300, move || {
+            let mut f = filters.get_untracked();
+            f.q = typed.get_untracked().trim().to_owned();
+            if f != filters.get_untracked() {
+                go(f, true);
+            }
+        });
     };
     let me = session.me_untracked().map(|m| m.id).unwrap_or_default();
-    let owner_options = move || {
-        let current = filters.with(|f| f.owner.clone());
-        names.with(|l| {
-            l.users
-                .iter()
-                .filter(|u| u.is_active && u.id != me)
-                .map(|u| {
-                    let sel = u.id == current;
-                    view! { <option value=u.id.clone() selected=sel>{u.display_name.clone()}</option> }
-                })
-                .collect_view()
-        })
-    };
+    let owner_options = move || owner_options(names, &me, &filters.with(|f| f.owner.clone()));
     let pipeline_picker = move || {
         let list = all_pipelines.get();
         (list.len() > 1).then(|| {

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use super::model::{Opportunity, OpportunityPage, Pipeline, pipelines};
 use super::money::money;
-use super::{date, load_failed, skeleton, status_badge};
+use super::{date, load_failed, owner_options, skeleton, status_badge};
 use crate::api::{ApiError, encode};
 use crate::components::customers::model::{Lookups, lookups};
 use crate::components::customers::t;
@@ -131,19 +131,7 @@ pub fn ListPage() -> impl IntoView {
         })
     };
     let me = session.me_untracked().map(|m| m.id).unwrap_or_default();
-    let owner_options = move || {
-        let current = value("owner");
-        names.with(|l| {
-            l.users
-                .iter()
-                .filter(|u| u.is_active && u.id != me)
-                .map(|u| {
-                    let sel = u.id == current;
-                    view! { <option value=u.id.clone() selected=sel>{u.display_name.clone()}</option> }
-                })
-                .collect_view()
-        })
-    };
+    let owner_options = move || owner_options(names, &me, &value("owner"));
     let status_options = ["", "open", "won", "lost"]
         .into_iter()
         .map(|s| {

@@ -62,6 +62,39 @@ pub fn SalesLinks() -> impl IntoView {
     }
 }
 
+/// Runs `f` once typing has paused for `ms`: each call is a key typed, and
+/// only the last key's timer runs.
+pub fn after_typing(typing: StoredValue<u32>, ms: u64, f: impl FnOnce() + 'static) {
+    let n = typing.get_value() + 1;
+    typing.set_value(n);
+    set_timeout(
+        move || {
+            if typing.try_get_value() == Some(n) {
+                f();
+            }
+        },
+        std::time::Duration::from_millis(ms),
+    );
+}
+
+/// The active colleagues other than `me`, as choices of an owner filter.
+pub fn owner_options(
+    names: RwSignal<std::sync::Arc<crate::components::customers::model::Lookups>>,
+    me: &str,
+    current: &str,
+) -> impl IntoView + use<> {
+    names.with(|l| {
+        l.users
+            .iter()
+            .filter(|u| u.is_active && u.id != me)
+            .map(|u| {
+                let sel = u.id == current;
+                view! { <option value=u.id.clone() selected=sel>{u.display_name.clone()}</option> }
+            })
+            .collect_view()
+    })
+}
+
 /// A deal's status as a badge (`open`, `won`, `lost`).
 pub fn status_badge(i18n: I18n, status: &str) -> impl IntoView + use<> {
     view! {

@@ -2,12 +2,11 @@
 //! `?customer=<id>`): name, customer, pipeline and stage, amount, currency
 //! and expected close date. The stage gives the probability.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
+use super::after_typing;
 use super::deal::problem;
 use super::model::{Opportunity, Pipeline, pipelines};
 use super::money::parse;
@@ -255,32 +254,21 @@ fn CustomerPicker(
     let typing = StoredValue::new(0u32);
     let on_input = move |ev: leptos::ev::Event| {
         q.set(event_target_value(&ev));
-        let n = typing.get_value() + 1;
-        typing.set_value(n);
-        set_timeout(
-            move || {
-                if typing.try_get_value() != Some(n) {
-                    return;
+        after_typing(typing, 250, move || {
+            let text = q.get_untracked().trim().to_owned();
+            if text.is_empty() {
+                hits.set(Vec::new());
+                return;
+            }
+            spawn_local(async move {
+                if let Ok(l) = session
+                    .get_json::<CustomerList>(&format!("/customers?q={}&limit=8", encode(&text)))
+                    .await
+                {
+                    let _ = hits.try_set(l.data);
                 }
-                let text = q.get_untracked().trim().to_owned();
-                if text.is_empty() {
-                    hits.set(Vec::new());
-                    return;
-                }
-                spawn_local(async move {
-                    if let Ok(l) = session
-                        .get_json::<CustomerList>(&format!(
-                            "/customers?q={}&limit=8",
-                            encode(&text)
-                        ))
-                        .await
-                    {
-                        let _ = hits.try_set(l.data);
-                    }
-                });
-            },
-            Duration::from_millis(250),
-        );
+            });
+        });
     };
     move || {
         match customer.get() {
