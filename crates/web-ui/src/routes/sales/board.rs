@@ -241,7 +241,7 @@ pub fn BoardPage() -> impl IntoView {
                 </label>
             </div>
             {move || refusal.get().map(|r| view! { <RefusalAlert refusal=r on_close=Callback::new(move |()| refusal.set(None)) /> })}
-            {move || match board.get() {
+            {move || match (i18n.lang(), board.get()).1 {
                 None => skeleton(),
                 Some(Err(e)) => load_failed(i18n, &e, move || load(false)),
                 Some(Ok(b)) => view! { <Columns board=b drag=drag on_move=move_card /> }.into_any(),

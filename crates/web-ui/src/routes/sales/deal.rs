@@ -140,6 +140,8 @@ pub fn DealPage() -> impl IntoView {
         if rec.with(Option::is_none) {
             return skeleton();
         }
+        // dates and amounts are formatted when drawn: draw again in another language
+        i18n.lang();
         view! { <Loaded /> }.into_any()
     }
 }

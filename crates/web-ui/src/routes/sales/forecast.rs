@@ -150,7 +150,7 @@ pub fn ForecastPage() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || match data.get() {
+            {move || match (i18n.lang(), data.get()).1 {
                 None => skeleton(),
                 Some(Err(e)) => load_failed(i18n, &e, load),
                 Some(Ok(f)) => view! {

@@ -214,8 +214,8 @@ pub fn ListPage() -> impl IntoView {
 #[component]
 fn Rows(items: RwSignal<Vec<Opportunity>>, pipelines: RwSignal<Vec<Pipeline>>) -> impl IntoView {
     let i18n = I18n::get();
-    let lang = i18n.lang().code();
     let rows = move || {
+        let lang = i18n.lang().code();
         items
             .get()
             .into_iter()

@@ -114,7 +114,7 @@ pub fn PerformancePage() -> impl IntoView {
                         on:change=move |ev| go("stale_days", event_target_value(&ev)) />
                 </label>
             </div>
-            {move || match data.get() {
+            {move || match (i18n.lang(), data.get()).1 {
                 None => skeleton(),
                 Some(Err(e)) => load_failed(i18n, &e, load),
                 Some(Ok(p)) => view! { <Report report=p /> }.into_any(),
