@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::drag::Drag;
-use super::model::{Board, Column, Opportunity, Pipeline, move_to, pipelines};
+use super::model::{Board, Column, Opportunity, Pipeline, missing_items, move_to, pipelines};
 use super::money::{money, short};
 use super::{after_typing, date, load_failed, owner_options, skeleton};
 use crate::api::{ApiError, encode};
@@ -145,21 +145,25 @@ pub fn BoardPage() -> impl IntoView {
             match move_to(session, &id, &deal.etag(), &to).await {
                 Ok(_) => load(true),
                 Err(e) => {
-                    redraw(board, Ok(before));
                     let r = match &e {
                         ApiError::Problem(p) if p.status == 412 => {
                             load(true);
                             Refusal::Stale
                         }
-                        ApiError::Problem(p) if p.status == 422 && !p.missing.is_empty() => {
-                            Refusal::Checklist(
-                                deal.id.clone(),
-                                deal.name.clone(),
-                                p.missing.iter().map(|m| m.label.clone()).collect(),
-                            )
+                        ApiError::Problem(p)
+                            if p.status == 422 && !missing_items(&e).is_empty() =>
+                        {
+                            let labels = missing_items(&e)
+                                .into_iter()
+                                .map(|(id, said)| {
+                                    before.pipeline.item_label(&id).or(said).unwrap_or(id)
+                                })
+                                .collect();
+                            Refusal::Checklist(deal.id.clone(), deal.name.clone(), labels)
                         }
                         _ => Refusal::Other(e),
                     };
+                    redraw(board, Ok(before));
                     let _ = refusal.try_set(Some(r));
                 }
             }

@@ -45,6 +45,14 @@ fn text(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// `call` guarded by the deal's version, as every change to it is.
+fn versioned(deal: Deal, call: Call) -> Call {
+    Call {
+        if_match: Some(deal.etag()),
+        ..call
+    }
+}
+
 /// Sends a change to the deal's competitors and shows the deal it answers.
 fn send(
     session: Session,
@@ -95,13 +103,16 @@ pub fn CompetitorsCard() -> impl IntoView {
             )])));
             return;
         }
-        let call = Call::post(
-            format!("/opportunities/{}/competitors", encode(&deal.id())),
-            &AddBody {
-                competitor_id: id,
-                strengths: text(strengths.get_untracked()),
-                weaknesses: text(weaknesses.get_untracked()),
-            },
+        let call = versioned(
+            deal,
+            Call::post(
+                format!("/opportunities/{}/competitors", encode(&deal.id())),
+                &AddBody {
+                    competitor_id: id,
+                    strengths: text(strengths.get_untracked()),
+                    weaknesses: text(weaknesses.get_untracked()),
+                },
+            ),
         );
         send(session, deal, call, error, move || {
             let _ = adding.try_set(false);
@@ -193,13 +204,16 @@ fn CompetitorItem(competitor: DealCompetitor) -> impl IntoView {
         encode(&cid)
     ));
     let save = move || {
-        let call = Call::patch_no_version(
-            path.get_value(),
-            &EditBody {
-                strengths: text(strengths.get_untracked()),
-                weaknesses: text(weaknesses.get_untracked()),
-                status: status.get_untracked(),
-            },
+        let call = versioned(
+            deal,
+            Call::patch_no_version(
+                path.get_value(),
+                &EditBody {
+                    strengths: text(strengths.get_untracked()),
+                    weaknesses: text(weaknesses.get_untracked()),
+                    status: status.get_untracked(),
+                },
+            ),
         );
         send(session, deal, call, error, move || {
             let _ = editing.try_set(false);
@@ -207,7 +221,10 @@ fn CompetitorItem(competitor: DealCompetitor) -> impl IntoView {
     };
     let remove = move |_| {
         spawn_local(async move {
-            match session.send(&Call::delete(path.get_value())).await {
+            match session
+                .send(&versioned(deal, Call::delete(path.get_value())))
+                .await
+            {
                 Ok(()) => deal.reload.run(()),
                 Err(e) => {
                     let _ = error.try_set(Some(e));
@@ -227,12 +244,15 @@ fn CompetitorItem(competitor: DealCompetitor) -> impl IntoView {
             )])));
             return;
         };
-        let call = Call::post(
-            format!("{}/activities", path.get_value()),
-            &NoteBody {
-                happened_on: note_on.get_untracked(),
-                note: n,
-            },
+        let call = versioned(
+            deal,
+            Call::post(
+                format!("{}/activities", path.get_value()),
+                &NoteBody {
+                    happened_on: note_on.get_untracked(),
+                    note: n,
+                },
+            ),
         );
         send(session, deal, call, error, move || {
             let _ = note.try_set(String::new());

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::close::CloseCard;
 use super::competitors::CompetitorsCard;
-use super::model::{Detail, Pipeline, change, move_to, pipelines};
+use super::model::{Detail, Pipeline, change, missing_items, move_to, pipelines};
 use super::money::{input_value, money, parse};
 use super::{date, load_failed, skeleton, status_badge};
 use crate::api::{ApiError, FieldProblem, Versioned, encode};
@@ -159,11 +159,11 @@ fn Loaded() -> impl IntoView {
     let other_error = Signal::derive(move || {
         deal.error
             .get()
-            .filter(|e| e.status() != Some(412) && missing(e).is_empty())
+            .filter(|e| e.status() != Some(412) && missing_items(e).is_empty())
     });
     let missing_items = move || {
         deal.error.with(|e| {
-            let m = e.as_ref().map(missing).unwrap_or_default();
+            let m = e.as_ref().map(|e| missing(deal, e)).unwrap_or_default();
             (!m.is_empty()).then(|| {
                 let items = m
                     .into_iter()
@@ -200,11 +200,25 @@ fn Loaded() -> impl IntoView {
     }
 }
 
-fn missing(e: &ApiError) -> Vec<String> {
-    match e {
-        ApiError::Problem(p) => p.missing.iter().map(|m| m.label.clone()).collect(),
-        _ => Vec::new(),
-    }
+/// The labels of the required items a refused move names.
+fn missing(deal: Deal, e: &ApiError) -> Vec<String> {
+    missing_items(e)
+        .into_iter()
+        .map(|(id, said)| {
+            deal.rec
+                .with_untracked(|r| {
+                    r.as_ref().and_then(|v| {
+                        v.data
+                            .checklist
+                            .iter()
+                            .find(|c| c.item_id == id)
+                            .map(|c| c.label.clone())
+                    })
+                })
+                .or(said)
+                .unwrap_or(id)
+        })
+        .collect()
 }
 
 #[derive(Serialize, Default)]

@@ -69,6 +69,8 @@ pub struct Pipeline {
     #[serde(default)]
     pub is_default: bool,
     #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
     pub stages: Vec<Stage>,
 }
 
@@ -79,6 +81,15 @@ impl Pipeline {
 
     pub fn open_stages(&self) -> impl Iterator<Item = &Stage> {
         self.stages.iter().filter(|s| s.is_open())
+    }
+
+    /// The label of checklist item `id`, in whichever stage it is.
+    pub fn item_label(&self, id: &str) -> Option<String> {
+        self.stages
+            .iter()
+            .flat_map(|s| s.checklist.iter())
+            .find(|c| c.id.as_deref() == Some(id))
+            .map(|c| c.label.clone())
     }
 
     /// The stage's name for the reader, or `fallback` (the name the record carries).
@@ -259,6 +270,7 @@ pub struct Board {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct OpportunityPage {
+    #[serde(alias = "data")]
     pub items: Vec<Opportunity>,
     #[serde(default)]
     pub next_cursor: Option<String>,
@@ -302,6 +314,36 @@ pub async fn competitors(session: Session) -> Result<Vec<Competitor>, ApiError> 
 
 pub async fn pipelines(session: Session) -> Result<Vec<Pipeline>, ApiError> {
     session.get_json("/pipelines").await
+}
+
+/// The required checklist items a refused move names, as (item id, label
+/// when the answer says it): the `missing` list, or the `checklist.<id>`
+/// fields of a validation problem with the code `checklist_incomplete`.
+pub fn missing_items(e: &ApiError) -> Vec<(String, Option<String>)> {
+    let ApiError::Problem(p) = e else {
+        return Vec::new();
+    };
+    if !p.missing.is_empty() {
+        return p
+            .missing
+            .iter()
+            .map(|m| (m.item_id.clone(), Some(m.label.clone())))
+            .collect();
+    }
+    p.errors
+        .iter()
+        .filter(|f| f.code == "checklist_incomplete")
+        .map(|f| {
+            let id = f.field.strip_prefix("checklist.").unwrap_or_default();
+            // the server's sentence quotes the label: “Budget confirmed” (Qualify) …
+            let quoted = f
+                .message
+                .split_once('“')
+                .and_then(|(_, rest)| rest.split_once('”'))
+                .map(|(label, _)| label.to_owned());
+            (id.to_owned(), quoted)
+        })
+        .collect()
 }
 
 /// A write to a deal that answers the changed deal (`If-Match` its version).

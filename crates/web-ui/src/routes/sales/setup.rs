@@ -119,6 +119,7 @@ fn Editor(pipeline: Pipeline, done: Callback<bool>) -> impl IntoView {
     let draft = RwSignal::new(pipeline.stages.clone());
     let error = RwSignal::new(None::<ApiError>);
     let id = pipeline.id.clone();
+    let version = pipeline.version;
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = PipelineBody {
@@ -129,7 +130,10 @@ fn Editor(pipeline: Pipeline, done: Callback<bool>) -> impl IntoView {
         };
         let path = format!("/pipelines/{}", encode(&id));
         spawn_local(async move {
-            let call = Call::put(path, &body);
+            let call = Call {
+                if_match: Some(format!("\"{version}\"")),
+                ..Call::put(path, &body)
+            };
             match session.send(&call).await {
                 Ok(()) => done.run(true),
                 Err(e) => {
