@@ -123,8 +123,8 @@ pub fn NewDealPage() -> impl IntoView {
                 .and_then(|p| p.open_stages().next().map(|s| s.id().to_owned())),
             _ => None,
         });
-        pipeline.set(pid);
         stage.set(first.unwrap_or_default());
+        pipeline.set(pid);
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
