@@ -40,11 +40,17 @@ struct Filters {
 }
 
 impl Filters {
-    fn query(&self) -> String {
+    /// The address's query (`api`: the API's names for the same filters).
+    fn query(&self, api: bool) -> String {
+        let (pipeline, owner) = if api {
+            ("pipeline_id", "owner_id")
+        } else {
+            ("pipeline", "owner")
+        };
         let mut parts = Vec::new();
         for (k, v) in [
-            ("pipeline", &self.pipeline),
-            ("owner", &self.owner),
+            (pipeline, &self.pipeline),
+            (owner, &self.owner),
             ("q", &self.q),
         ] {
             if !v.is_empty() {
@@ -92,7 +98,7 @@ pub fn BoardPage() -> impl IntoView {
         }
         spawn_local(async move {
             let r = session
-                .get_json::<Board>(&format!("/opportunities/board{}", f.query()))
+                .get_json::<Board>(&format!("/opportunities/board{}", f.query(true)))
                 .await;
             if generation.try_get_value() == Some(g) {
                 redraw(board, r);
@@ -172,7 +178,7 @@ pub fn BoardPage() -> impl IntoView {
     let drag = Drag::new(move_card);
 
     let go = move |f: Filters, replace: bool| {
-        router.navigate(&format!("/pipeline{}", f.query()), replace, false);
+        router.navigate(&format!("/pipeline{}", f.query(false)), replace, false);
     };
     let typed = RwSignal::new(filters.get_untracked().q);
     let typing = StoredValue::new(0u32);

@@ -16,7 +16,9 @@ use crate::i18n::I18n;
 use crate::router::Router;
 use crate::session::Session;
 
+/// The filters in the address, and the API's names for them.
 const KEYS: [&str; 5] = ["status", "stage", "owner", "close_from", "close_to"];
+const API_KEYS: [&str; 5] = ["status", "stage_id", "owner_id", "close_from", "close_to"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
@@ -50,15 +52,15 @@ pub fn ListPage() -> impl IntoView {
             let _ = names.try_set(l);
         }
     });
-    let query = move |f: &[String]| {
-        KEYS.iter()
+    let query = move |f: &[String], keys: [&'static str; 5]| {
+        keys.iter()
             .zip(f)
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!("{k}={}", encode(v)))
             .collect::<Vec<_>>()
     };
     let load = move |cursor: Option<String>| {
-        let mut q = query(&filters.get_untracked());
+        let mut q = query(&filters.get_untracked(), API_KEYS);
         q.push("limit=50".into());
         if let Some(c) = &cursor {
             q.push(format!("cursor={}", encode(c)));
@@ -100,7 +102,7 @@ pub fn ListPage() -> impl IntoView {
         if let Some(i) = KEYS.iter().position(|k| *k == key) {
             f[i] = value;
         }
-        let q = query(&f);
+        let q = query(&f, KEYS);
         let url = if q.is_empty() {
             "/opportunities".to_owned()
         } else {
