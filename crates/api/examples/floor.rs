@@ -1,6 +1,8 @@
 //! The floor for `make bench`: the same repository calls the API makes for
 //! each scenario, run directly against the database in one thread, without
 //! HTTP, JSON or authentication. Prints `scenario,qps,p50_ms,p95_ms,p99_ms`.
+//! `forecast_admin_raw` is the forecast's aggregate written by hand in SQL,
+//! the yardstick for what the repository's query costs.
 //!
 //!     DATABASE_URL=… cargo run --release --example floor -- <seconds per scenario>
 
@@ -45,6 +47,38 @@ fn subject(c: &mut DbConnection, email: &str) -> Subject {
         .subject
 }
 
+#[derive(diesel::QueryableByName)]
+#[expect(dead_code, reason = "read by the database, not by the measurement")]
+struct Cell {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    month: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    owner: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    amount: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    weighted: i64,
+}
+
+/// The window `make bench` asks the API for: twelve months from December 2025.
+const FORECAST_FROM: &str = "2025-12-01";
+const FORECAST_TO: &str = "2026-12-01";
+
+fn forecast(c: &mut DbConnection) {
+    use diesel::RunQueryDsl;
+    let sql = format!(
+        "SELECT substr(forecast_on, 1, 7) AS month, owner_id AS owner, COUNT(*) AS n, \
+         CAST(SUM(amount_minor) AS BIGINT) AS amount, CAST(SUM(weighted_minor) AS BIGINT) AS weighted \
+         FROM opportunities WHERE currency = 'CNY' AND forecast_on >= '{FORECAST_FROM}' \
+         AND forecast_on < '{FORECAST_TO}' AND status <> 'lost' \
+         GROUP BY substr(forecast_on, 1, 7), owner_id, forecast_category, status"
+    );
+    let rows: Vec<Cell> = diesel::sql_query(sql).load(c).unwrap();
+    assert!(!rows.is_empty());
+}
+
 fn main() {
     let secs: f64 = std::env::args()
         .nth(1)
@@ -64,6 +98,28 @@ fn main() {
     let list = |c: &mut DbConnection, s: &Subject, f: &CustomerFilter| {
         customers::list(c, &read(s), f, sort, None, 51).unwrap();
     };
+    let deals = |s: &Subject| {
+        kehu_api::repo::access_sql::opportunity_condition(&access::predicate(
+            s,
+            Resource::Opportunity,
+            Action::Read,
+        ))
+    };
+    for (name, s) in [("forecast_admin", &admin), ("forecast_rep", &rep)] {
+        measure(name, secs, &mut c, |c| {
+            kehu_api::repo::forecast::cells(
+                c,
+                deals(s),
+                "CNY",
+                FORECAST_FROM,
+                FORECAST_TO,
+                kehu_api::repo::forecast::GroupBy::Owner,
+                None,
+            )
+            .unwrap();
+        });
+    }
+    measure("forecast_admin_raw", secs, &mut c, forecast);
     measure("list_rep", secs, &mut c, |c| list(c, &rep, &all));
     measure("list_admin", secs, &mut c, |c| list(c, &admin, &all));
     let filter = CustomerFilter {

@@ -95,6 +95,8 @@ fn seed(n: usize) -> i32 {
         kehu_api::db::migrate(&mut c)?;
         kehu_api::repo::roles::ensure_builtin(&mut c, kehu_api::db::now())
             .map_err(|e| e.to_string())?;
+        kehu_api::repo::pipelines::ensure_default(&mut c, false, kehu_api::db::now())
+            .map_err(|e| e.to_string())?;
         let report = kehu_api::seed::run(&mut c, n)?;
         // so that the first `kehu serve` finds duplicates among them at once
         while kehu_api::repo::customers::dedup::refresh_stale_keys(&mut c, 2000)

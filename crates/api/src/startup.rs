@@ -121,6 +121,9 @@ fn prepare(c: &mut db::DbConnection, settings: &Settings, seed: Seed) -> Result<
     db::migrate(c)?;
     let now = db::now();
     repo::roles::ensure_builtin(c, now).map_err(|e| format!("cannot set up roles: {e}"))?;
+    // stage names in English: screens translate the default stages by key
+    repo::pipelines::ensure_default(c, false, now)
+        .map_err(|e| format!("cannot set up the default pipeline: {e}"))?;
     let secret = match &settings.jwt_secret {
         Some(s) => s.clone(),
         None => repo::settings::get_or_init(c, "jwt_secret", &tokens::new_signing_secret())

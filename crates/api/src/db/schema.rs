@@ -428,7 +428,173 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pipelines (id) {
+        id -> Text,
+        name -> Text,
+        team_id -> Nullable<Text>,
+        product_line_id -> Nullable<Text>,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    pipeline_stages (id) {
+        id -> Text,
+        pipeline_id -> Text,
+        stage_key -> Nullable<Text>,
+        name -> Text,
+        kind -> Text,
+        position -> Integer,
+        probability -> Integer,
+        forecast_category -> Text,
+        stale_after_days -> Nullable<Integer>,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    stage_checklist_items (id) {
+        id -> Text,
+        stage_id -> Text,
+        label -> Text,
+        required -> Bool,
+        position -> Integer,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    loss_reasons (id) {
+        id -> Text,
+        label -> Text,
+        active -> Bool,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    competitors (id) {
+        id -> Text,
+        name -> Text,
+        website -> Nullable<Text>,
+        strengths -> Nullable<Text>,
+        weaknesses -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    opportunities (id) {
+        id -> Text,
+        name -> Text,
+        customer_id -> Text,
+        pipeline_id -> Text,
+        stage_id -> Text,
+        status -> Text,
+        owner_id -> Text,
+        team_id -> Nullable<Text>,
+        region_id -> Nullable<Text>,
+        product_line_id -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
+        amount_minor -> BigInt,
+        currency -> Text,
+        expected_close_on -> Text,
+        probability -> Integer,
+        probability_override -> Nullable<Integer>,
+        forecast_category -> Text,
+        weighted_minor -> BigInt,
+        forecast_on -> Text,
+        source_lead_id -> Nullable<Text>,
+        campaign -> Nullable<Text>,
+        stage_entered_at -> Timestamp,
+        closed_on -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        loss_reason_id -> Nullable<Text>,
+        lost_to_competitor_id -> Nullable<Text>,
+        close_notes -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    opportunity_contacts (opportunity_id, contact_id) {
+        opportunity_id -> Text,
+        contact_id -> Text,
+    }
+}
+
+diesel::table! {
+    opportunity_stage_history (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        from_stage_id -> Nullable<Text>,
+        stage_id -> Text,
+        entered_at -> Timestamp,
+        left_at -> Nullable<Timestamp>,
+        by_user_id -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    opportunity_checklist (opportunity_id, item_id) {
+        opportunity_id -> Text,
+        item_id -> Text,
+        done_at -> Timestamp,
+        done_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    opportunity_competitors (opportunity_id, competitor_id) {
+        opportunity_id -> Text,
+        competitor_id -> Text,
+        strengths -> Nullable<Text>,
+        weaknesses -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    competitor_activities (id) {
+        id -> Text,
+        opportunity_id -> Text,
+        competitor_id -> Text,
+        happened_on -> Text,
+        note -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    quotas (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        period_kind -> Text,
+        period_start -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(import_rows -> imports (import_id));
+diesel::joinable!(opportunities -> customers (customer_id));
+diesel::joinable!(opportunities -> pipeline_stages (stage_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_epoch,
@@ -463,4 +629,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     reminders,
     calendar_tokens,
+    pipelines,
+    pipeline_stages,
+    stage_checklist_items,
+    loss_reasons,
+    competitors,
+    opportunities,
+    opportunity_contacts,
+    opportunity_stage_history,
+    opportunity_checklist,
+    opportunity_competitors,
+    competitor_activities,
+    quotas,
 );

@@ -197,6 +197,9 @@ pub async fn update(
             if let Some(t) = moved {
                 stages::record(c, &cid, &t, changed_by(&auth), now)?;
             }
+            if before.partner_id != next.partner_id {
+                crate::repo::opportunities::follow_partner(c, &cid, next.partner_id.as_deref())?;
+            }
             let changes = audit::diff(&before.audit_fields(), &next.audit_fields());
             repo::audit::record(
                 c,
@@ -219,6 +222,7 @@ pub async fn update(
                 owners::record(c, &cid, &change, changed_by(&auth), now)?;
                 if let (Some(from), Some(to)) = (&before.owner_id, &next.owner_id) {
                     crate::repo::activities::hand_over_open(c, &cid, from, to, now)?;
+                    crate::repo::opportunities::hand_over_open(c, &cid, from, to, now)?;
                 }
             }
             if let Some(reason) = dup_reason.as_ref().filter(|_| !like.is_empty()) {

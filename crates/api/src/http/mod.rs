@@ -9,11 +9,13 @@ pub mod csv;
 pub mod cursor;
 pub mod customers;
 pub mod extract;
+pub mod forecast;
 pub mod health;
 pub mod idempotency;
 pub mod imports;
 pub mod me_remind;
 pub mod notifications;
+pub mod opportunities;
 pub mod org;
 pub mod org_audit;
 pub mod roles;
@@ -56,4 +58,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     imports::configure(cfg);
     notifications::configure(cfg);
     me_remind::configure(cfg);
+    opportunities::configure(cfg);
+    forecast::configure(cfg);
 }

@@ -14,6 +14,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use kehu_domain::access::Predicate;
 
+mod opportunities;
+pub use opportunities::{OpportunityCondition, opportunity_condition};
+
 pub type CustomerCondition =
     Box<dyn BoxableExpression<customers::table, Db, SqlType = Nullable<Bool>>>;
 

@@ -4,9 +4,11 @@
 //! through the concrete connection of each backend (`bulk`): COPY on
 //! PostgreSQL, one transaction of prepared inserts without secondary indexes
 //! on SQLite. The duplicate keys are generated with the rows, so nothing is
-//! left for `kehu serve` to compute.
+//! left for `kehu serve` to compute. Each customer gets one opportunity
+//! (`deals`).
 
 mod bulk;
+mod deals;
 mod rows;
 
 use crate::auth::password;
@@ -151,12 +153,14 @@ pub fn run(c: &mut DbConnection, n: usize) -> Result<Report, String> {
         organisation(c, &hash, (n / 5_000).max(7)).map_err(diesel_err)
     })
     .map_err(|e| e.to_string())?;
+    let admin = people.admin.clone();
     let mut rows = rows::Generator::new(people, n, db::now());
     let (written_contacts, rebuild_seconds) = match c {
         DbConnection::Sqlite(inner) => bulk::sqlite(inner, &mut rows),
         DbConnection::Pg(inner) => bulk::postgres(inner, &mut rows),
     }
     .map_err(|e| e.to_string())?;
+    deals::seed(c, &admin)?;
     Ok(Report {
         customers: n,
         contacts: written_contacts,

@@ -145,33 +145,38 @@ async fn check(c: &Client, role: &str, ids: &[(&str, String)], acts: &HashMap<&s
     }
 }
 
-async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
-    let admin = app.admin().await;
-    let org = Org::create(&admin).await;
+/// The callers of the matrix: a rep (and an API key of theirs) in 上海 and
+/// a teammate, a manager of 华东 for printers, a service agent, marketing
+/// and a dealer's user, with the administrator last.
+struct Callers {
+    rep_id: String,
+    mate_id: String,
+    all: Vec<(&'static str, Client)>,
+}
+
+async fn callers(app: &TestApp, admin: Client, org: &Org) -> Callers {
     let (rep_id, rep) = user("rep@m.example", "sales_rep")
         .team(&org.team_east_sub)
         .regions(&[&org.shanghai])
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
     let (mate_id, _) = user("mate@m.example", "sales_rep")
         .team(&org.team_east_sub)
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
     let (_, mgr) = user("mgr@m.example", "sales_manager")
         .team(&org.team_east)
         .regions(&[&org.east])
         .product_lines(&[&org.printers])
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
     let (_, service) = user("svc@m.example", "service_agent")
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
-    let (_, marketing) = user("mkt@m.example", "marketing")
-        .create(&app, &admin)
-        .await;
+    let (_, marketing) = user("mkt@m.example", "marketing").create(app, &admin).await;
     let (_, dealer) = user("dealer@m.example", "partner")
         .partner(&org.dealer)
-        .create(&app, &admin)
+        .create(app, &admin)
         .await;
     let key = admin
         .post(
@@ -182,6 +187,26 @@ async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
     let mut integ = app.anon();
     integ.token = Some(key.body["key"].as_str().unwrap().to_owned());
 
+    Callers {
+        rep_id,
+        mate_id,
+        all: vec![
+            ("sales_rep", rep),
+            ("api_key", integ),
+            ("sales_manager", mgr),
+            ("service_agent", service),
+            ("marketing", marketing),
+            ("partner", dealer),
+            ("admin", admin),
+        ],
+    }
+}
+
+async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let people = callers(&app, admin.clone(), &org).await;
+    let (rep_id, mate_id) = (people.rep_id.clone(), people.mate_id.clone());
     let pool = |kind: &str| customer(&format!("矩阵<{kind}>")).with("owner_id", json!(null));
     let mut ids = Vec::new();
     let mut acts = HashMap::new();
@@ -222,16 +247,149 @@ async fn every_role_sees_and_changes_exactly_its_share(app: TestApp) {
         }
         ids.push((kind, id));
     }
-    for (role, c) in [
-        ("sales_rep", &rep),
-        ("api_key", &integ),
-        ("sales_manager", &mgr),
-        ("service_agent", &service),
-        ("marketing", &marketing),
-        ("partner", &dealer),
-        ("admin", &admin),
-    ] {
+    for (role, c) in &people.all {
         check(c, role, &ids, &acts).await;
     }
 }
 db_test!(every_role_sees_and_changes_exactly_its_share);
+
+const DEAL_KINDS: [&str; 7] = [
+    "own",
+    "teammate",
+    "region_other_line",
+    "region",
+    "other_region",
+    "other_partner",
+    "our_partner",
+];
+
+/// What one caller may do with each kind of deal: (read, update). A deal is
+/// scoped by its own owner, region and product line like a customer; it
+/// always has an owner, so there is no pool to browse.
+fn deal_expected(role: &str, kind: &str) -> (bool, bool) {
+    match (role, kind) {
+        ("admin", _) => (true, true),
+        ("sales_manager", "own" | "region") => (true, true),
+        ("sales_rep" | "api_key", "own") => (true, true),
+        ("marketing", _) => (true, false),
+        ("partner", "our_partner") => (true, true),
+        _ => (false, false),
+    }
+}
+
+async fn every_role_sees_and_changes_exactly_its_share_of_deals(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let people = callers(&app, admin.clone(), &org).await;
+    let (rep_id, mate_id) = (people.rep_id.clone(), people.mate_id.clone());
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut ids = Vec::new();
+    for kind in DEAL_KINDS {
+        let partner = match kind {
+            "other_partner" => json!(org.other_dealer),
+            "our_partner" => json!(org.dealer),
+            _ => json!(null),
+        };
+        let cid = create_customer(
+            &admin,
+            customer(&format!("矩阵商机<{kind}>")).with("partner_id", partner),
+        )
+        .await;
+        let (owner, region, line) = match kind {
+            "own" => (rep_id.clone(), json!(org.shanghai), json!(null)),
+            "teammate" => (mate_id.clone(), json!(org.guangdong), json!(null)),
+            "region_other_line" => (mate_id.clone(), json!(org.shanghai), json!(org.computers)),
+            "region" => (mate_id.clone(), json!(org.jiangsu), json!(null)),
+            _ => (mate_id.clone(), json!(org.guangdong), json!(null)),
+        };
+        let r = admin
+            .post(
+                "/api/v1/opportunities",
+                json!({"name": format!("矩阵商机<{kind}>"), "customer_id": cid, "owner_id": owner,
+                    "region_id": region, "product_line_id": line,
+                    "amount_minor": 1, "currency": "CNY", "expected_close_on": today}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{kind}: {}", r.text);
+        ids.push((kind, r.id()));
+    }
+    for (role, c) in &people.all {
+        let role = *role;
+        let listed = c.get("/api/v1/opportunities?limit=200").await.ids();
+        let board = c.get("/api/v1/opportunities/board").await;
+        let on_board: Vec<String> = board.body["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|col| col["items"].as_array().unwrap().iter())
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect();
+        let forecast = c
+            .get(&format!("/api/v1/forecast?periods=1&from={today}"))
+            .await;
+        let visible = ids.iter().filter(|(k, _)| deal_expected(role, k).0).count();
+        assert_eq!(
+            forecast.body["totals"][0]["count"], visible,
+            "{role}: the forecast counts exactly what the role sees"
+        );
+        for (kind, id) in &ids {
+            let (read, update) = deal_expected(role, kind);
+            let what = format!("{role} × deal {kind}");
+            let path = format!("/api/v1/opportunities/{id}");
+            let get = c.get(&path).await;
+            assert_eq!(
+                get.status.as_u16(),
+                if read { 200 } else { 404 },
+                "{what}: read"
+            );
+            assert_eq!(listed.contains(id), read, "{what}: list");
+            assert_eq!(on_board.contains(id), read, "{what}: board");
+            let hidden = if read { 403 } else { 404 };
+            let r = c.patch(&path, "*", json!({"campaign": "matrix"})).await;
+            assert_eq!(
+                r.status.as_u16(),
+                if update { 200 } else { hidden },
+                "{what}: update {}",
+                r.text
+            );
+            let r = c
+                .send(
+                    Method::PUT,
+                    &format!("{path}/checklist/stage-identify-2"),
+                    Some(json!({"done": true})),
+                    &[("if-match", "*")],
+                )
+                .await;
+            assert_eq!(
+                r.status.as_u16(),
+                if update { 200 } else { hidden },
+                "{what}: tick {}",
+                r.text
+            );
+            let r = c
+                .send(
+                    Method::POST,
+                    &format!("{path}/lose"),
+                    Some(json!({})),
+                    &[("if-match", "*")],
+                )
+                .await;
+            assert_eq!(
+                r.status.as_u16(),
+                if update { 422 } else { hidden },
+                "{what}: close without a reason {}",
+                r.text
+            );
+            if !read {
+                assert!(
+                    !r.text.contains(id.as_str()),
+                    "{what}: the refusal names nothing"
+                );
+            }
+        }
+    }
+}
+db_test!(every_role_sees_and_changes_exactly_its_share_of_deals);

@@ -170,6 +170,7 @@ pub async fn merge(
             merge::move_contacts(c, &oid, &sid, &req.drop_contact_ids, by, now)?;
             merge::move_collaborators(c, &oid, &sid)?;
             crate::repo::activities::move_to(c, &oid, &sid)?;
+            crate::repo::opportunities::move_to(c, &oid, &sid)?;
 
             let who = changed_by(&auth);
             if let Some(t) = &merged.stage_change {

@@ -135,6 +135,13 @@ pub async fn transfer(
                                 to,
                                 now,
                             )?;
+                            crate::repo::opportunities::hand_over_open(
+                                c,
+                                &r.row.id,
+                                &t.from_owner_id,
+                                to,
+                                now,
+                            )?;
                         }
                         moved += 1;
                     }

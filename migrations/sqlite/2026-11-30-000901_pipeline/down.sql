@@ -1,0 +1,12 @@
+DROP TABLE quotas;
+DROP TABLE competitor_activities;
+DROP TABLE opportunity_competitors;
+DROP TABLE opportunity_checklist;
+DROP TABLE opportunity_stage_history;
+DROP TABLE opportunity_contacts;
+DROP TABLE opportunities;
+DROP TABLE competitors;
+DROP TABLE loss_reasons;
+DROP TABLE stage_checklist_items;
+DROP TABLE pipeline_stages;
+DROP TABLE pipelines;
