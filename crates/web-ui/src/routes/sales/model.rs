@@ -444,8 +444,9 @@ pub struct RepRow {
     pub lost: i64,
     #[serde(default)]
     pub win_rate_percent: Option<f64>,
+    /// Won amounts per currency.
     #[serde(default)]
-    pub won_minor: i64,
+    pub won_minor: Vec<(String, i64)>,
     #[serde(default)]
     pub avg_cycle_days: Option<f64>,
     #[serde(default)]
@@ -454,10 +455,11 @@ pub struct RepRow {
     pub activities: i64,
     #[serde(default)]
     pub visits: i64,
+    /// Tenths: 25 is 2.5 activities per open deal.
     #[serde(default)]
-    pub activities_per_open_deal: Option<f64>,
+    pub activities_per_open_deal_tenths: Option<i64>,
     #[serde(default)]
-    pub visits_per_open_deal: Option<f64>,
+    pub visits_per_open_deal_tenths: Option<i64>,
     #[serde(default)]
     pub stale: i64,
 }
@@ -466,6 +468,9 @@ pub struct RepRow {
 pub struct Conversion {
     pub stage_id: String,
     pub stage_name: String,
+    /// The default pipeline's stages, shown translated.
+    #[serde(default)]
+    pub stage_key: Option<String>,
     #[serde(default)]
     pub entered: i64,
     #[serde(default)]

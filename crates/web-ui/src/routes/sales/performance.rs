@@ -16,8 +16,10 @@ use crate::router::Router;
 use crate::session::Session;
 use crate::time;
 
-fn ratio(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+/// A count in tenths (25) as read (2.5).
+fn tenths(v: Option<i64>) -> String {
+    v.map(|v| format!("{}.{}", v / 10, (v % 10).abs()))
+        .unwrap_or_else(|| "—".into())
 }
 
 #[component]
@@ -138,12 +140,14 @@ fn Report(report: Performance) -> impl IntoView {
                     <th scope="row">{r.name.clone()}</th>
                     <td class="num">{r.won}" / "{r.lost}</td>
                     <td class="num" data-testid="perf-win-rate">{percent(r.win_rate_percent)}</td>
-                    <td class="num">{money(r.won_minor, "CNY", lang)}</td>
+                    <td class="num">{if r.won_minor.is_empty() { "—".to_owned() } else {
+                        r.won_minor.iter().map(|(c, a)| money(*a, c, lang)).collect::<Vec<_>>().join(" · ")
+                    }}</td>
                     <td class="num">{r.avg_cycle_days.map(|d| i18n.t_args("sales-days", &[("days", format!("{d:.0}").into())])).unwrap_or_else(|| "—".into())}</td>
                     <td class="num" data-testid="perf-open">{r.open}</td>
                     <td class="num">{r.activities}</td>
-                    <td class="num">{ratio(r.activities_per_open_deal)}</td>
-                    <td class="num">{ratio(r.visits_per_open_deal)}</td>
+                    <td class="num">{tenths(r.activities_per_open_deal_tenths)}</td>
+                    <td class="num">{tenths(r.visits_per_open_deal_tenths)}</td>
                     <td class="num" data-testid="perf-stale">{r.stale}</td>
                 </tr>
             })
@@ -164,7 +168,7 @@ fn Report(report: Performance) -> impl IntoView {
             let w = c.entered as f64 / widest * 100.0;
             view! {
                 <li class="funnel__step" data-testid="funnel-step">
-                    <span class="funnel__name">{c.stage_name.clone()}</span>
+                    <span class="funnel__name">{c.stage_key.as_ref().and_then(|k| i18n.try_t(&format!("sales-stage-{k}"))).unwrap_or_else(|| c.stage_name.clone())}</span>
                     <span class="funnel__bar" style=format!("width:{w:.1}%")></span>
                     <span class="funnel__numbers">
                         {i18n.t_args("sales-funnel-step", &[("entered", c.entered.into()), ("advanced", c.advanced.into()), ("rate", percent(c.rate_percent).into())])}
