@@ -1,32 +1,44 @@
 import { expect, test } from '../fixtures';
-import { apiToken, attachScreenshot, createCustomerViaApi, signIn, uniqueName } from '../pages/customers';
-import { createRepViaApi } from '../pages/work';
-import { MANAGER, createDealViaApi, getDealViaApi } from '../pages/sales';
+import { ADMIN_EMAIL, apiToken, attachScreenshot, createCustomerViaApi, signIn, uniqueName } from '../pages/customers';
+import { createRepViaApi, shanghaiDate } from '../pages/work';
+import { MANAGER, createDealViaApi, createPipelineViaApi, getDealViaApi } from '../pages/sales';
 
 test.use({ locale: 'en-US' });
 
-/** The last day of this month (UTC), so a deal closes within the forecast's first period. */
-function endOfMonth(): string {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+/**
+ * The last day of this quarter in the users' zone, so that a deal closes
+ * within the forecast's first period. The tests read quarters: the server's
+ * "today" of a win and the page's "today" may be a day apart, but both in
+ * the same quarter (except on its last evening).
+ */
+function endOfQuarter(): string {
+  const [y, m] = shanghaiDate().split('-').map(Number);
+  const last = Math.ceil(m / 3) * 3;
+  return new Date(Date.UTC(y, last, 0)).toISOString().slice(0, 10);
 }
 
 test('forecast, quota and rep performance from deals made through the API', async ({ page, request }, testInfo) => {
-  const rep = await createRepViaApi(request, 'fc');
+  const admin = await apiToken(request, ADMIN_EMAIL);
+  // a name of its own: the manager sees every rep of the region, those of parallel tests too
+  const rep = await createRepViaApi(request, `fc${Date.now().toString(36)}${testInfo.project.name}`);
+  // a pipeline whose last open stage has no checklist, so the deal may be won at once
+  const pipeline = await createPipelineViaApi(request, admin, uniqueName('Forecast', testInfo));
   const customer = await createCustomerViaApi(request, rep.token, { name: uniqueName('Forecast Ltd', testInfo) });
   const open = await createDealViaApi(request, rep.token, {
     name: uniqueName('Open deal', testInfo),
     customer_id: customer.id,
     amount_minor: 10_000_000,
     currency: 'CNY',
-    expected_close_on: endOfMonth(),
+    expected_close_on: endOfQuarter(),
   });
   const won = await createDealViaApi(request, rep.token, {
     name: uniqueName('Won deal', testInfo),
     customer_id: customer.id,
+    pipeline_id: pipeline.id,
+    stage_id: pipeline.stages[1].id,
     amount_minor: 4_000_000,
     currency: 'CNY',
-    expected_close_on: endOfMonth(),
+    expected_close_on: endOfQuarter(),
   });
   const current = await getDealViaApi(request, rep.token, won.id);
   const win = await request.post(`/api/v1/opportunities/${won.id}/win`, {
@@ -36,8 +48,8 @@ test('forecast, quota and rep performance from deals made through the API', asyn
   expect(win.status(), await win.text()).toBe(200);
   expect(open.status).toBe('open');
 
-  // the manager sees the rep's row, by owner, this month first
-  await signIn(page, MANAGER, '/forecast?period=month&group=owner');
+  // the manager sees the rep's row, by owner, this quarter first
+  await signIn(page, MANAGER, '/forecast?period=quarter&group=owner');
   await expect(page.getByTestId('forecast-chart')).toBeVisible();
   await expect(page.getByTestId('forecast-bar').first()).toBeVisible();
   const row = page.getByTestId('forecast-row').filter({ hasText: rep.name }).first();
@@ -53,9 +65,11 @@ test('forecast, quota and rep performance from deals made through the API', asyn
   await expect(again.getByTestId('forecast-attainment')).toHaveText('50 %');
   await attachScreenshot(page, testInfo, `forecast-${testInfo.project.name}`);
 
-  // by quarter
+  // by month, then back
+  await page.getByTestId('forecast-month').click();
+  await expect(page).toHaveURL(/period=month/);
+  await expect(page.getByTestId('forecast-total').first()).toBeVisible();
   await page.getByTestId('forecast-quarter').click();
-  await expect(page).toHaveURL(/period=quarter/);
   await expect(page.getByTestId('forecast-row').filter({ hasText: rep.name }).first()).toBeVisible();
 
   // performance: the rep with one win, one open deal; the funnel
@@ -70,7 +84,7 @@ test('forecast, quota and rep performance from deals made through the API', asyn
 });
 
 test('a rep sees the forecast of their own deals and no quota editing', async ({ page, request }, testInfo) => {
-  const rep = await createRepViaApi(request, 'fcrep');
+  const rep = await createRepViaApi(request, `own${Date.now().toString(36)}${testInfo.project.name}`);
   const token = await apiToken(request, rep.email);
   const customer = await createCustomerViaApi(request, token, { name: uniqueName('Own Ltd', testInfo) });
   await createDealViaApi(request, token, {
@@ -78,9 +92,9 @@ test('a rep sees the forecast of their own deals and no quota editing', async ({
     customer_id: customer.id,
     amount_minor: 2_000_000,
     currency: 'CNY',
-    expected_close_on: endOfMonth(),
+    expected_close_on: endOfQuarter(),
   });
-  await signIn(page, rep.email, '/forecast');
+  await signIn(page, rep.email, '/forecast?period=quarter');
   const row = page.getByTestId('forecast-row').filter({ hasText: rep.name }).first();
   await expect(row).toBeVisible();
   await expect(row.getByTestId('quota-edit')).toHaveCount(0);
