@@ -22,15 +22,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     });
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
     let sells = move || session.me().is_some_and(|m| m.can("opportunity", "read"));
-    let manages = move || {
-        session.me().is_some_and(|m| {
-            m.permissions.iter().any(|p| {
-                p.resource == "opportunity"
-                    && p.action == "read"
-                    && p.scopes.iter().any(|s| s != "own" && s != "none")
-            })
-        })
-    };
+    let manages = move || super::sales::reads_team(session);
     let user_line = move || {
         session.me().map(|me| {
             let roles = me.roles.iter().map(|r| i18n.try_t(&format!("role-{}", r.id)).unwrap_or(r.name.clone())).collect::<Vec<_>>().join(", ");
