@@ -14,6 +14,7 @@ pub mod dedup;
 pub mod error;
 pub mod forecast;
 pub mod import;
+pub mod lead;
 pub mod lifecycle;
 pub mod merge;
 pub mod opportunity;

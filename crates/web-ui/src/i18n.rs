@@ -161,6 +161,15 @@ pub fn sales_messages(lang: Lang) -> &'static str {
     }
 }
 
+/// The leads module's messages.
+pub fn leads_messages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => include_str!("../locales/zh-CN/leads.ftl"),
+        Lang::ZhTw => include_str!("../locales/zh-TW/leads.ftl"),
+        Lang::En => include_str!("../locales/en/leads.ftl"),
+    }
+}
+
 pub(crate) fn set_module_messages(messages: crate::Messages) {
     MODULE_MESSAGES.with(|m| m.set(messages));
 }

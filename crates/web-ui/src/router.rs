@@ -44,6 +44,10 @@ pub enum Page {
     Forecast,
     Performance,
     SalesSettings,
+    Leads,
+    NewLead,
+    Lead,
+    LeadSetup,
     NotFound,
 }
 
@@ -79,6 +83,10 @@ impl Page {
             ["forecast"] => Page::Forecast,
             ["performance"] => Page::Performance,
             ["sales", "settings"] => Page::SalesSettings,
+            ["leads"] => Page::Leads,
+            ["leads", "new"] => Page::NewLead,
+            ["leads", "setup"] => Page::LeadSetup,
+            ["leads", _] => Page::Lead,
             _ => Page::NotFound,
         })
     }

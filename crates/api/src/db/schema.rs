@@ -596,6 +596,95 @@ diesel::joinable!(import_rows -> imports (import_id));
 diesel::joinable!(opportunities -> customers (customer_id));
 diesel::joinable!(opportunities -> pipeline_stages (stage_id));
 
+// Sales leads (migration 2026-11-30-001001_leads).
+diesel::table! {
+    leads (id) {
+        id -> Text,
+        name -> Text,
+        company -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        region_id -> Nullable<Text>,
+        product_line_id -> Nullable<Text>,
+        source -> Text,
+        campaign -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        status -> Text,
+        score -> Integer,
+        activity_count -> Integer,
+        form_submissions -> Integer,
+        owner_id -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        partner_id -> Nullable<Text>,
+        form_id -> Nullable<Text>,
+        rule_id -> Nullable<Text>,
+        search_text -> Text,
+        converted_customer_id -> Nullable<Text>,
+        converted_contact_id -> Nullable<Text>,
+        converted_opportunity_id -> Nullable<Text>,
+        converted_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        api_key_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+diesel::table! {
+    lead_assignment_rules (id) {
+        id -> Text,
+        position -> Integer,
+        region_id -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        product_line_id -> Nullable<Text>,
+        method -> Text,
+        user_ids -> Text,
+        team_id -> Nullable<Text>,
+        capacity -> Nullable<Integer>,
+        fallback_team_id -> Nullable<Text>,
+        active -> Bool,
+        last_user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+diesel::table! {
+    lead_forms (id) {
+        id -> Text,
+        name -> Text,
+        source -> Text,
+        campaign -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        active -> Bool,
+        token_hash -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+diesel::table! {
+    lead_form_hits (id) {
+        id -> Text,
+        form_id -> Text,
+        client -> Text,
+        at -> Timestamp,
+    }
+}
+// Leads meet users (owners' teams) in one query; kept apart from the list
+// above so that each aggregate adds its own tables.
+diesel::allow_tables_to_appear_in_same_query!(
+    leads,
+    lead_assignment_rules,
+    lead_forms,
+    lead_form_hits,
+    users,
+);
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_epoch,
     settings,

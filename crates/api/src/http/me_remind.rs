@@ -66,7 +66,7 @@ pub async fn get_calendar(
     }))
 }
 
-fn base_url(state: &AppState, req: &HttpRequest) -> String {
+pub(crate) fn base_url(state: &AppState, req: &HttpRequest) -> String {
     match &state.settings.public_url {
         Some(u) => u.clone(),
         None => {

@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod health;
 pub mod idempotency;
 pub mod imports;
+pub mod leads;
 pub mod me_remind;
 pub mod notifications;
 pub mod opportunities;
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     contacts::configure(cfg);
     activities::configure(cfg);
     imports::configure(cfg);
+    leads::configure(cfg);
     notifications::configure(cfg);
     me_remind::configure(cfg);
     opportunities::configure(cfg);

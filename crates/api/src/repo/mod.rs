@@ -10,6 +10,7 @@ pub mod customers;
 pub mod forecast;
 pub mod idempotency;
 pub mod imports;
+pub mod leads;
 pub mod notifications;
 pub mod opportunities;
 pub mod org;

@@ -393,3 +393,170 @@ async fn every_role_sees_and_changes_exactly_its_share_of_deals(app: TestApp) {
     }
 }
 db_test!(every_role_sees_and_changes_exactly_its_share_of_deals);
+
+const LEAD_KINDS: [&str; 10] = [
+    "own",
+    "teammate",
+    "region_other_line",
+    "region",
+    "other_region",
+    "other_partner",
+    "our_partner",
+    "queue",
+    "other_queue",
+    "deleted",
+];
+
+/// Leads follow the same rule as customers; unowned ones wait in a queue
+/// (a team's, or the company's), which reps browse like the customer pool.
+fn lead_expected(role: &str, kind: &str) -> (bool, bool, bool) {
+    let all = (true, true, true);
+    let none = (false, false, false);
+    let read = (true, false, false);
+    match (role, kind) {
+        (_, "deleted") => none,
+        ("admin" | "marketing", _) => all,
+        ("sales_manager", "own" | "region") => all,
+        // the queue of the manager's team (上海组 is below 华东销售部)
+        ("sales_manager", "queue") => read,
+        ("sales_manager", _) => none,
+        ("sales_rep" | "api_key", "own") => (true, true, false),
+        // the default queue in the rep's region, and the rep's team's queue
+        ("sales_rep" | "api_key", "region_other_line" | "queue") => read,
+        ("sales_rep" | "api_key", _) => none,
+        // agents pass enquiries on as leads but see only their own
+        ("service_agent", _) => none,
+        ("partner", "our_partner") => (true, true, false),
+        ("partner", _) => none,
+        _ => unreachable!("{role}"),
+    }
+}
+
+async fn check_leads(c: &Client, role: &str, ids: &[(&str, String)]) {
+    let listed = c.get("/api/v1/leads?limit=200").await.ids();
+    for (kind, id) in ids {
+        let (read, update, delete) = lead_expected(role, kind);
+        let what = format!("{role} × lead {kind}");
+        let path = format!("/api/v1/leads/{id}");
+        let get = c.get(&path).await;
+        assert_eq!(
+            get.status.as_u16(),
+            if read { 200 } else { 404 },
+            "{what}: read"
+        );
+        assert_eq!(listed.contains(id), read, "{what}: list");
+        let hits = c
+            .get(&format!(
+                "/api/v1/leads?q={}",
+                crate::customers_list::urlencode(&format!("线索<{kind}>"))
+            ))
+            .await;
+        assert_eq!(hits.ids().contains(id), read, "{what}: search");
+        let hidden = if read { 403 } else { 404 };
+        let r = c.patch(&path, "*", json!({"notes": "matrix"})).await;
+        assert_eq!(
+            r.status.as_u16(),
+            if update { 200 } else { hidden },
+            "{what}: update {}",
+            r.text
+        );
+        if read {
+            assert_eq!(
+                get.body["allowed"]["update"], update,
+                "{what}: allowed.update"
+            );
+            assert_eq!(
+                get.body["allowed"]["delete"], delete,
+                "{what}: allowed.delete"
+            );
+        }
+        if read && !update {
+            // converting is changing: refused like any other change
+            let r = c
+                .send(
+                    Method::POST,
+                    &format!("{path}/convert"),
+                    Some(json!({"contact": false})),
+                    &[("if-match", "*")],
+                )
+                .await;
+            assert_eq!(r.status.as_u16(), 403, "{what}: convert {}", r.text);
+        }
+        if !delete {
+            let r = c.send(Method::DELETE, &path, None, &[]).await;
+            assert_eq!(r.status.as_u16(), hidden, "{what}: delete");
+        }
+    }
+}
+
+async fn every_role_sees_and_changes_exactly_its_share_of_leads(app: TestApp) {
+    let admin = app.admin().await;
+    let org = Org::create(&admin).await;
+    let people = callers(&app, admin.clone(), &org).await;
+    let (rep_id, mate_id) = (people.rep_id.clone(), people.mate_id.clone());
+
+    let mut ids = Vec::new();
+    for kind in LEAD_KINDS {
+        let mut body = json!({"name": format!("线索<{kind}>")});
+        match kind {
+            "own" | "deleted" => {
+                body["owner_id"] = json!(rep_id);
+                body["region_id"] = json!(org.shanghai);
+            }
+            "teammate" => {
+                body["owner_id"] = json!(mate_id);
+                body["region_id"] = json!(org.guangdong);
+            }
+            "region_other_line" => {
+                body["region_id"] = json!(org.shanghai);
+                body["product_line_id"] = json!(org.computers);
+            }
+            "region" => body["region_id"] = json!(org.jiangsu),
+            "other_region" | "queue" | "other_queue" => body["region_id"] = json!(org.guangdong),
+            _ => {}
+        }
+        let r = admin.post("/api/v1/leads", body).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.id();
+        match kind {
+            "queue" | "other_queue" => {
+                let team = if kind == "queue" {
+                    &org.team_east_sub
+                } else {
+                    &org.team_south
+                };
+                let r = admin
+                    .patch(
+                        &format!("/api/v1/leads/{id}"),
+                        "*",
+                        json!({"team_id": team}),
+                    )
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.text);
+                assert_eq!(r.body["owner_id"], json!(null));
+            }
+            "other_partner" | "our_partner" => {
+                let p = if kind == "our_partner" {
+                    &org.dealer
+                } else {
+                    &org.other_dealer
+                };
+                app.exec(&format!(
+                    "UPDATE leads SET partner_id = '{p}' WHERE id = '{id}'"
+                ));
+            }
+            "deleted" => {
+                assert_eq!(
+                    admin.delete(&format!("/api/v1/leads/{id}")).await.status,
+                    204
+                );
+            }
+            _ => {}
+        }
+        ids.push((kind, id));
+    }
+    for (role, c) in &people.all {
+        check_leads(c, role, &ids).await;
+    }
+}
+db_test!(every_role_sees_and_changes_exactly_its_share_of_leads);

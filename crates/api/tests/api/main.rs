@@ -24,6 +24,7 @@ mod idempotency;
 mod import;
 mod import_batches;
 mod import_failed;
+mod leads;
 mod lifecycle;
 mod merge;
 mod openapi;

@@ -56,6 +56,8 @@ fn every_operation_documents_security_and_errors() {
                 "/api/v1/auth/logout",
                 // the secret in the address is the key, for calendar applications
                 "/api/v1/calendar/{token}.ics",
+                // a public web form posts leads; its token is the key
+                "/api/v1/forms/{token}/leads",
                 "/healthz",
                 "/readyz",
             ];

@@ -5,6 +5,7 @@ saving = Saving…
 skip-to-content = Skip to content
 nav-main = Main navigation
 nav-customers = Customers
+nav-leads = Leads
 nav-new-customer = New customer
 nav-admin = Administration
 nav-pipeline = Pipeline

@@ -5,6 +5,7 @@ saving = 正在保存…
 skip-to-content = 跳到正文
 nav-main = 主导航
 nav-customers = 客户
+nav-leads = 线索
 nav-new-customer = 新建客户
 nav-admin = 系统管理
 nav-pipeline = 商机看板

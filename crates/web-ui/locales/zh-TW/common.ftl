@@ -5,6 +5,7 @@ saving = 正在儲存…
 skip-to-content = 跳到正文
 nav-main = 主導航
 nav-customers = 客戶
+nav-leads = 線索
 nav-new-customer = 新建客戶
 nav-admin = 系統管理
 nav-pipeline = 商機看板

@@ -50,6 +50,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Show when=signed_in>
                     <a href="/day" class="topnav__link" data-testid="nav-day" aria-current=router.current("/day")>{move || i18n.t("nav-day")}</a>
                     <a href="/customers" class="topnav__link" data-testid="nav-customers" aria-current=router.current("/customers")>{move || i18n.t("nav-customers")}</a>
+                    <a href="/leads" class="topnav__link" data-testid="nav-leads" aria-current=router.current("/leads")>{move || i18n.t("nav-leads")}</a>
                     <Show when=sells>
                         <a href="/pipeline" class="topnav__link" data-testid="nav-pipeline" aria-current=router.current("/pipeline")>{move || i18n.t("nav-pipeline")}</a>
                         <a href="/forecast" class="topnav__link" data-testid="nav-forecast" aria-current=router.current("/forecast")>{move || i18n.t("nav-forecast")}</a>
@@ -81,6 +82,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <a href="/customers" class="tabbar__item" data-testid="tab-customers" aria-current=router.current("/customers")>
                     <span class="tabbar__icon" aria-hidden="true">"☰"</span>
                     {move || i18n.t("nav-customers")}
+                </a>
+                <a href="/leads" class="tabbar__item" data-testid="tab-leads" aria-current=router.current("/leads")>
+                    <span class="tabbar__icon" aria-hidden="true">"✦"</span>
+                    {move || i18n.t("nav-leads")}
                 </a>
                 <Show when=sells>
                     <a href="/pipeline" class="tabbar__item" data-testid="tab-pipeline" aria-current=router.current("/pipeline")>

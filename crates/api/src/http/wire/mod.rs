@@ -8,6 +8,7 @@ pub mod customers;
 pub mod duplicates;
 pub mod forecast;
 pub mod imports;
+pub mod leads;
 pub mod merge;
 pub mod opportunities;
 pub mod org;
