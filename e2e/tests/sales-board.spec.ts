@@ -47,6 +47,24 @@ test('a refused move says which checklist items are missing and leaves the card'
   await expect(page.getByTestId('deal-name')).toHaveText(deal.name);
 });
 
+test('a move over someone else\'s change reads the board again and says so', async ({ page, request }, testInfo) => {
+  const { rep, pipeline, discover, propose, deal } = await setUp(request, testInfo);
+  await tickViaApi(request, rep.token, deal.id, 'Budget confirmed');
+  await signIn(page, rep.email, `/pipeline?pipeline=${pipeline.id}&owner=me`);
+  const board = new Board(page);
+  await expect(board.card(deal.name)).toBeVisible();
+  // meanwhile, elsewhere: the deal changes (the board still holds the old version)
+  await tickViaApi(request, rep.token, deal.id, 'Met the buyer');
+  await board.card(deal.name).getByTestId('deal-card-move').selectOption(propose.id);
+  await expect(board.refused).toContainText('changed this deal meanwhile');
+  await expect(board.column(discover.id).getByTestId('deal-card').filter({ hasText: deal.name })).toBeVisible();
+  expect(await dealStage(request, rep.token, deal.id)).toBe(discover.id);
+  // the board was read again: the next move goes through
+  await board.card(deal.name).getByTestId('deal-card-move').selectOption(propose.id);
+  await expect(board.column(propose.id).getByTestId('deal-card').filter({ hasText: deal.name })).toBeVisible();
+  await expect.poll(() => dealStage(request, rep.token, deal.id)).toBe(propose.id);
+});
+
 test('a card is dragged to the next stage with the mouse or a finger', async ({ page, request }, testInfo) => {
   const { rep, pipeline, discover, propose, deal } = await setUp(request, testInfo);
   await tickViaApi(request, rep.token, deal.id, 'Budget confirmed');

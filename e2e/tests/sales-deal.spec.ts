@@ -118,3 +118,50 @@ test('a deal lost with a reason and the competitor who won, then reopened', asyn
   await expect(page.getByTestId('deal-win')).toBeVisible();
   expect((await getDealViaApi(request, rep.token, deal.id)).status).toBe('open');
 });
+
+test('the list of deals filters by status and close date', async ({ page, request }, testInfo) => {
+  const admin = await apiToken(request, ADMIN_EMAIL);
+  const rep = await createRepViaApi(request, 'list');
+  const pipeline = await createPipelineViaApi(request, admin, uniqueName('List', testInfo));
+  const customer = await createCustomerViaApi(request, rep.token, { name: uniqueName('List Ltd', testInfo) });
+  const soon = await createDealViaApi(request, rep.token, {
+    name: uniqueName('Soon', testInfo),
+    customer_id: customer.id,
+    pipeline_id: pipeline.id,
+    stage_id: pipeline.stages[1].id,
+    amount_minor: 100_000,
+    currency: 'CNY',
+    expected_close_on: inDays(5),
+  });
+  const later = await createDealViaApi(request, rep.token, {
+    name: uniqueName('Later', testInfo),
+    customer_id: customer.id,
+    amount_minor: 200_000,
+    currency: 'CNY',
+    expected_close_on: inDays(60),
+  });
+  const current = await getDealViaApi(request, rep.token, soon.id);
+  const won = await request.post(`/api/v1/opportunities/${soon.id}/win`, {
+    headers: { Authorization: `Bearer ${rep.token}`, 'If-Match': `"${current.version}"` },
+    data: {},
+  });
+  expect(won.status(), await won.text()).toBe(200);
+
+  await signIn(page, rep.email, '/opportunities?owner=me');
+  const rows = page.getByTestId('deal-row');
+  await expect(rows).toHaveCount(2);
+  // ordered by expected close
+  await expect(rows.first()).toContainText(soon.name);
+  await page.getByTestId('filter-status').selectOption('won');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(soon.name);
+  await expect(rows.first().getByTestId('deal-status')).toHaveText('Won');
+  await page.getByTestId('filter-status').selectOption('');
+  await page.getByTestId('filter-close-from').fill(inDays(30));
+  await page.getByTestId('filter-close-from').dispatchEvent('change');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(later.name);
+  await attachScreenshot(page, testInfo, `deal-list-${testInfo.project.name}`);
+  await rows.first().getByRole('link', { name: later.name }).click();
+  await expect(page.getByTestId('deal-name')).toHaveText(later.name);
+});

@@ -152,21 +152,21 @@ pub fn work_messages(lang: Lang) -> &'static str {
     }
 }
 
-/// The leads module's messages.
-pub fn leads_messages(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => include_str!("../locales/zh-CN/leads.ftl"),
-        Lang::ZhTw => include_str!("../locales/zh-TW/leads.ftl"),
-        Lang::En => include_str!("../locales/en/leads.ftl"),
-    }
-}
-
 /// The sales module's messages (pipeline, deals, forecast, performance).
 pub fn sales_messages(lang: Lang) -> &'static str {
     match lang {
         Lang::ZhCn => include_str!("../locales/zh-CN/sales.ftl"),
         Lang::ZhTw => include_str!("../locales/zh-TW/sales.ftl"),
         Lang::En => include_str!("../locales/en/sales.ftl"),
+    }
+}
+
+/// The leads module's messages.
+pub fn leads_messages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => include_str!("../locales/zh-CN/leads.ftl"),
+        Lang::ZhTw => include_str!("../locales/zh-TW/leads.ftl"),
+        Lang::En => include_str!("../locales/en/leads.ftl"),
     }
 }
 

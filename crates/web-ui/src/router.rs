@@ -37,10 +37,6 @@ pub enum Page {
     Activity,
     Notifications,
     Settings,
-    Leads,
-    NewLead,
-    Lead,
-    LeadSetup,
     Pipeline,
     Opportunities,
     NewOpportunity,
@@ -48,6 +44,10 @@ pub enum Page {
     Forecast,
     Performance,
     SalesSettings,
+    Leads,
+    NewLead,
+    Lead,
+    LeadSetup,
     NotFound,
 }
 
@@ -76,10 +76,6 @@ impl Page {
             ["admin", "duplicates"] => Page::Duplicates,
             ["merge"] => Page::Merge,
             ["import"] => Page::Import,
-            ["leads"] => Page::Leads,
-            ["leads", "new"] => Page::NewLead,
-            ["leads", "setup"] => Page::LeadSetup,
-            ["leads", _] => Page::Lead,
             ["pipeline"] => Page::Pipeline,
             ["opportunities"] => Page::Opportunities,
             ["opportunities", "new"] => Page::NewOpportunity,
@@ -87,6 +83,10 @@ impl Page {
             ["forecast"] => Page::Forecast,
             ["performance"] => Page::Performance,
             ["sales", "settings"] => Page::SalesSettings,
+            ["leads"] => Page::Leads,
+            ["leads", "new"] => Page::NewLead,
+            ["leads", "setup"] => Page::LeadSetup,
+            ["leads", _] => Page::Lead,
             _ => Page::NotFound,
         })
     }

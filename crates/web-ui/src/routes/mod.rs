@@ -73,19 +73,6 @@ pub fn work_pages(page: Page) -> Option<AnyView> {
     })
 }
 
-/// The leads module's pages: the list and queues, a lead, its conversion,
-/// web forms and assignment rules.
-pub fn leads_pages(page: Page) -> Option<AnyView> {
-    Some(match page {
-        Page::Leads => view! { <leads::list::LeadsPage /> }.into_any(),
-        Page::NewLead => view! { <leads::new::NewLeadPage /> }.into_any(),
-        Page::Lead => view! { <leads::detail::LeadPage /> }.into_any(),
-        Page::LeadSetup => view! { <leads::setup::LeadSetupPage /> }.into_any(),
-        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
-        _ => return None,
-    })
-}
-
 /// The sales module's pages: the pipeline board, the list of deals and a
 /// new deal.
 pub fn sales_pages(page: Page) -> Option<AnyView> {
@@ -115,6 +102,19 @@ pub fn insight_pages(page: Page) -> Option<AnyView> {
         Page::Forecast => view! { <sales::forecast::ForecastPage /> }.into_any(),
         Page::Performance => view! { <sales::performance::PerformancePage /> }.into_any(),
         Page::SalesSettings => view! { <sales::settings::SalesSettingsPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The leads module's pages: the list and queues, a lead, its conversion,
+/// web forms and assignment rules.
+pub fn leads_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Leads => view! { <leads::list::LeadsPage /> }.into_any(),
+        Page::NewLead => view! { <leads::new::NewLeadPage /> }.into_any(),
+        Page::Lead => view! { <leads::detail::LeadPage /> }.into_any(),
+        Page::LeadSetup => view! { <leads::setup::LeadSetupPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         _ => return None,
     })
