@@ -548,10 +548,32 @@ fn demo_deal(
         version: 1,
     };
     crate::http::opportunities::derive(&mut row, &stage);
+    // the deal walked the funnel to its stage, a week or two per stage, so
+    // the history and performance's conversion have moves to show
+    let open: Vec<&str> = p
+        .stages
+        .iter()
+        .filter(|s| s.row.kind == "open")
+        .map(|s| s.row.id.as_str())
+        .collect();
+    let reached = open
+        .iter()
+        .position(|s| *s == stage.row.id)
+        .unwrap_or(open.len());
+    let path: Vec<&str> = open.iter().take(reached).copied().collect();
+    let step = chrono::Duration::days(7 + rng.below(8) as i64);
+    let start = now - step * (path.len() as i32 + 1);
+    row.created_at = start;
     deals::insert(
         c,
         &NewOpportunity {
-            row: &row,
+            row: &OpportunityRow {
+                stage_id: path
+                    .first()
+                    .map_or(stage.row.id.clone(), |s| (*s).to_owned()),
+                stage_entered_at: start,
+                ..row.clone()
+            },
             contact_ids: &[],
             by: Author {
                 user_id: Some(owner),
@@ -559,5 +581,29 @@ fn demo_deal(
             },
         },
     )
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    let mut at = start;
+    let mut from = path.first().map(|s| (*s).to_owned());
+    for next in path
+        .iter()
+        .skip(1)
+        .map(|s| (*s).to_owned())
+        .chain((!path.is_empty()).then(|| stage.row.id.clone()))
+    {
+        at += step;
+        let by = Author {
+            user_id: Some(owner),
+            api_key_id: None,
+        };
+        deals::enter_stage(c, &row.id, from.as_deref(), &next, at, by)
+            .map_err(|e| e.to_string())?;
+        from = Some(next);
+    }
+    row.stage_entered_at = at;
+    // the row as it ends: in its stage since the last move
+    if deals::save(c, &row, 1).map_err(|e| e.to_string())? {
+        Ok(())
+    } else {
+        Err("a demo deal changed while it was made".into())
+    }
 }

@@ -33,7 +33,7 @@ pub fn compute(
             .is_some_and(|d| from <= d && d <= to)
     };
     let all = pipelines::all(c)?;
-    let stage_of: HashMap<&str, (&str, &str, Option<i32>)> = all
+    let stage_of: HashMap<&str, (&str, Option<&str>, Option<i32>)> = all
         .iter()
         .flat_map(|p| p.stages.iter())
         .map(|s| {
@@ -41,7 +41,7 @@ pub fn compute(
                 s.row.id.as_str(),
                 (
                     s.row.name.as_str(),
-                    s.row.kind.as_str(),
+                    s.row.stage_key.as_deref(),
                     s.row.stale_after_days,
                 ),
             )
@@ -191,6 +191,9 @@ pub fn compute(
                 .get(d.stage_id.as_str())
                 .map(|s| s.0.to_owned())
                 .unwrap_or_default(),
+            stage_key: stage_of
+                .get(d.stage_id.as_str())
+                .and_then(|s| s.1.map(str::to_owned)),
             days_since_activity: d.customer_last_activity.map(|t| day(t).days_until(today)),
             days_in_stage: day(d.stage_entered_at).days_until(today),
             reason: match why {

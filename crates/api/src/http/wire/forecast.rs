@@ -121,6 +121,8 @@ pub struct StaleDeal {
     pub name: String,
     pub owner_name: String,
     pub stage_name: String,
+    /// For the default pipeline's stages, for screens to translate.
+    pub stage_key: Option<String>,
     /// Days since the customer's last activity; `null` if none ever.
     pub days_since_activity: Option<i64>,
     pub days_in_stage: i64,
