@@ -417,14 +417,14 @@ pub struct LeadFilter {
     pub campaign: Option<String>,
 }
 
-/// A page of leads, newest first, after `(created_at, id)`.
-pub fn list(
-    c: &mut DbConnection,
+/// The query for one page of leads under `cond`, newest first, after
+/// `(created_at, id)`.
+pub fn list_query(
     cond: LeadCondition,
     f: &LeadFilter,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
-) -> QueryResult<Vec<LeadRow>> {
+) -> leads::BoxedQuery<'static, Db> {
     let mut q = leads::table
         .filter(leads::deleted_at.is_null())
         .filter(cond)
@@ -463,8 +463,43 @@ pub fn list(
     }
     q.order((leads::created_at.desc(), leads::id.desc()))
         .limit(limit)
-        .select(LeadRow::as_select())
-        .load(c)
+}
+
+/// The alternatives of a scope a lead list reads one by one; a lead has no
+/// collaborators, so that alternative holds nothing here and is left out.
+pub fn list_branches(
+    scope: &kehu_domain::access::Predicate,
+) -> Vec<kehu_domain::access::Predicate> {
+    super::access_sql::branches(scope)
+        .into_iter()
+        .filter(|b| !matches!(b, kehu_domain::access::Predicate::CollaboratorIs(_)))
+        .collect()
+}
+
+/// A page of leads the caller's scope allows, newest first. Each
+/// alternative of the scope (own, a team's queue, the queue of a territory,
+/// a region...) is read on its own, from its own index, and the pages are
+/// merged: one OR over them would walk the whole sort index for a rep who
+/// owns a handful of leads among millions.
+pub fn list(
+    c: &mut DbConnection,
+    scope: &kehu_domain::access::Predicate,
+    f: &LeadFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<LeadRow>> {
+    let mut rows: Vec<LeadRow> = Vec::new();
+    for branch in list_branches(scope) {
+        rows.extend(
+            list_query(lead_condition(&branch), f, after.clone(), limit)
+                .select(LeadRow::as_select())
+                .load(c)?,
+        );
+    }
+    rows.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    rows.dedup_by(|a, b| a.id == b.id);
+    rows.truncate(limit.max(0) as usize);
+    Ok(rows)
 }
 
 /// Display names of users, by id.
