@@ -276,6 +276,8 @@ pub fn update(
 
 /// What a conversion made of the lead.
 pub struct Converted<'a> {
+    /// Who owns the converted lead: its owner, or whoever took it from the queue.
+    pub owner_id: &'a str,
     pub customer_id: &'a str,
     pub contact_id: Option<&'a str>,
     pub opportunity_id: Option<&'a str>,
@@ -295,6 +297,7 @@ pub fn mark_converted(
             .filter(leads::version.eq(version)),
     )
     .set((
+        leads::owner_id.eq(to.owner_id),
         leads::status.eq(LeadStatus::Converted.as_str()),
         leads::converted_customer_id.eq(to.customer_id),
         leads::converted_contact_id.eq(to.contact_id),
