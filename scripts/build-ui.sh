@@ -93,7 +93,8 @@ CSS_FILE="style-$(hash16 "$WORK/style.css").css"
 cp "$WORK/style.css" "$STAGE/$CSS_FILE"
 CSS_GZIP="$(gzip -9c "$STAGE/$CSS_FILE" | wc -c)"
 
-# One module per entry point (src/bin): customers, work, admin, tools and leads. For each:
+# One module per entry point (src/bin): customers, work, admin, tools, leads, sales, deal
+# and insight. For each:
 # wasm-opt, wasm-bindgen, minified glue, content-hashed names.
 #
 # wasm-opt runs on rustc's output, BEFORE wasm-bindgen: Debian's wasm-opt 108
@@ -104,7 +105,7 @@ CSS_GZIP="$(gzip -9c "$STAGE/$CSS_FILE" | wc -c)"
 # -Os, not -Oz: at -Oz wasm-opt 108 inlines the closure descriptors that
 # wasm-bindgen reads ("failed to find `0` in function table"); -Os costs <1 %.
 declare -A JS_OF WASM_OF
-for MODULE in customers work admin tools leads; do
+for MODULE in customers work admin tools leads sales deal insight; do
   BIN="kehu-$MODULE"
   log "$MODULE: wasm-opt -Os, wasm-bindgen --target web"
   wasm-opt -Os \
@@ -136,6 +137,12 @@ const [js, wasm] = /^\/admin(\/|$)/.test(path)
   ? ["/${JS_OF[leads]}", "/${WASM_OF[leads]}"]
   : /^\/(merge|import)(\/|$)/.test(path)
   ? ["/${JS_OF[tools]}", "/${WASM_OF[tools]}"]
+  : /^\/opportunities\/(?!new\/?$)[^/]+\/?$/.test(path)
+  ? ["/${JS_OF[deal]}", "/${WASM_OF[deal]}"]
+  : /^\/(pipeline|opportunities)(\/|$)/.test(path)
+  ? ["/${JS_OF[sales]}", "/${WASM_OF[sales]}"]
+  : /^\/(forecast|performance|sales)(\/|$)/.test(path)
+  ? ["/${JS_OF[insight]}", "/${WASM_OF[insight]}"]
   : /^\/($|(day|notifications|settings|activities)(\/|$)|customers\/[^/]+\/(log|timeline)\/?$)/.test(path)
   ? ["/${JS_OF[work]}", "/${WASM_OF[work]}"]
   : ["/${JS_OF[customers]}", "/${WASM_OF[customers]}"];
@@ -176,7 +183,7 @@ log "wrote ${DIST#"$ROOT"/}/: $(cd "$DIST" && echo *)"
 # for itself (see docs/ARCHITECTURE.md for where the bytes go).
 CEILING="${KEHU_UI_CEILING:-358400}"
 over=0
-for MODULE in customers work admin tools leads; do
+for MODULE in customers work admin tools leads sales deal insight; do
   WASM_GZIP="$(gzip -9c "$DIST/${WASM_OF[$MODULE]}" | wc -c)"
   JS_GZIP="$(gzip -9c "$DIST/${JS_OF[$MODULE]}" | wc -c)"
   TOTAL_GZIP=$((WASM_GZIP + JS_GZIP + CSS_GZIP + BOOT_GZIP))

@@ -274,6 +274,8 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
         (&tianjin, &["天津"]),
     ];
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
+    // deals draw from their own sequence, so the customers stay the same
+    let mut deal_rng = Rng(0xdea1_5eed_0000_0007);
     for i in 0..CUSTOMERS {
         // owner and region go together: reps own customers in their regions,
         // the manager some across 华东, the dealer its own, the rest sit in the pool
@@ -404,6 +406,9 @@ fn load_in(c: &mut DbConnection, hash: &str) -> Result<(), String> {
         }
         if let Some(o) = owner {
             demo_activity(c, &mut rng, &cid, o)?;
+            if i % 3 != 2 {
+                demo_deal(c, &mut deal_rng, &cid, o, region, partner.cloned())?;
+            }
         }
     }
     repo::settings::get_or_init(c, "demo_loaded", "1").map_err(|e| e.to_string())?;
@@ -475,4 +480,84 @@ fn demo_activity(
         api_key_id: None,
     };
     repo::activities::insert(c, &db::new_id(), cid, &v, by, db::now()).map_err(|e| e.to_string())
+}
+
+/// A deal with a customer, somewhere in the default funnel (a few won or
+/// lost), closing within the next four months, so that the board, the
+/// forecast and performance have something to show.
+fn demo_deal(
+    c: &mut DbConnection,
+    rng: &mut Rng,
+    cid: &str,
+    owner: &str,
+    region: &str,
+    partner: Option<String>,
+) -> Result<(), String> {
+    use crate::repo::opportunities::{self as deals, Author, NewOpportunity, OpportunityRow};
+    const NAMES: [&str; 5] = [
+        "设备更新",
+        "年度维保合同",
+        "新产线采购",
+        "耗材框架协议",
+        "软件升级",
+    ];
+    let p = repo::pipelines::get(c, repo::pipelines::DEFAULT_PIPELINE)
+        .map_err(|e| e.to_string())?
+        .ok_or("no default pipeline")?;
+    let stage = p.stages[rng.below(p.stages.len() as u64) as usize].clone();
+    let status = match stage.row.kind.as_str() {
+        "won" => "won",
+        "lost" => "lost",
+        _ => "open",
+    };
+    let now = db::now();
+    let close = soon(rng.below(120) as i64 - 10);
+    let closed_on = (status != "open").then(|| soon(-(rng.below(25) as i64)));
+    let mut row = OpportunityRow {
+        id: db::new_id(),
+        name: rng.pick(&NAMES).to_string(),
+        customer_id: cid.to_owned(),
+        pipeline_id: p.row.id.clone(),
+        stage_id: stage.row.id.clone(),
+        status: status.to_owned(),
+        owner_id: owner.to_owned(),
+        team_id: None,
+        region_id: Some(region.to_owned()),
+        product_line_id: None,
+        partner_id: partner,
+        amount_minor: (5 + rng.below(200) as i64) * 1_000_000,
+        currency: "CNY".into(),
+        expected_close_on: close,
+        probability: 0,
+        probability_override: None,
+        forecast_category: String::new(),
+        weighted_minor: 0,
+        forecast_on: String::new(),
+        source_lead_id: None,
+        campaign: None,
+        stage_entered_at: now,
+        closed_on,
+        closed_at: (status != "open").then_some(now),
+        loss_reason_id: (status == "lost").then(|| "price".to_owned()),
+        lost_to_competitor_id: None,
+        close_notes: None,
+        created_by: Some(owner.to_owned()),
+        api_key_id: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    crate::http::opportunities::derive(&mut row, &stage);
+    deals::insert(
+        c,
+        &NewOpportunity {
+            row: &row,
+            contact_ids: &[],
+            by: Author {
+                user_id: Some(owner),
+                api_key_id: None,
+            },
+        },
+    )
+    .map_err(|e| e.to_string())
 }

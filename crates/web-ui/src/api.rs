@@ -53,6 +53,16 @@ pub struct Person {
     pub email: String,
 }
 
+/// A required checklist item that keeps a deal from moving on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MissingItem {
+    #[serde(default)]
+    pub item_id: String,
+    #[serde(default)]
+    pub stage_id: String,
+    pub label: String,
+}
+
 /// An RFC 9457 problem document (the members the UI shows).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Problem {
@@ -68,6 +78,10 @@ pub struct Problem {
     /// For `/problems/duplicate`: the customers the record looks like.
     #[serde(default)]
     pub duplicates: Option<Duplicates>,
+    /// For a deal's move refused by the funnel (`checklist_incomplete`): the
+    /// required checklist items not done yet.
+    #[serde(default)]
+    pub missing: Vec<MissingItem>,
     /// HTTP status, taken from the response rather than trusted from the body.
     #[serde(skip)]
     pub status: u16,
@@ -113,6 +127,7 @@ impl ApiError {
             detail: None,
             errors,
             duplicates: None,
+            missing: Vec::new(),
             status: 422,
             retry_after: None,
         })

@@ -161,6 +161,15 @@ pub fn leads_messages(lang: Lang) -> &'static str {
     }
 }
 
+/// The sales module's messages (pipeline, deals, forecast, performance).
+pub fn sales_messages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => include_str!("../locales/zh-CN/sales.ftl"),
+        Lang::ZhTw => include_str!("../locales/zh-TW/sales.ftl"),
+        Lang::En => include_str!("../locales/en/sales.ftl"),
+    }
+}
+
 pub(crate) fn set_module_messages(messages: crate::Messages) {
     MODULE_MESSAGES.with(|m| m.set(messages));
 }

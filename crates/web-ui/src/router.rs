@@ -41,6 +41,13 @@ pub enum Page {
     NewLead,
     Lead,
     LeadSetup,
+    Pipeline,
+    Opportunities,
+    NewOpportunity,
+    Opportunity,
+    Forecast,
+    Performance,
+    SalesSettings,
     NotFound,
 }
 
@@ -73,6 +80,13 @@ impl Page {
             ["leads", "new"] => Page::NewLead,
             ["leads", "setup"] => Page::LeadSetup,
             ["leads", _] => Page::Lead,
+            ["pipeline"] => Page::Pipeline,
+            ["opportunities"] => Page::Opportunities,
+            ["opportunities", "new"] => Page::NewOpportunity,
+            ["opportunities", _] => Page::Opportunity,
+            ["forecast"] => Page::Forecast,
+            ["performance"] => Page::Performance,
+            ["sales", "settings"] => Page::SalesSettings,
             _ => Page::NotFound,
         })
     }

@@ -96,7 +96,7 @@ CREATE TABLE opportunities (
     updated_at TIMESTAMP NOT NULL,
     version BIGINT NOT NULL
 );
-CREATE INDEX opportunities_customer ON opportunities (customer_id);
+CREATE INDEX opportunities_customer ON opportunities (customer_id, expected_close_on, id);
 CREATE INDEX opportunities_owner ON opportunities (owner_id, expected_close_on, id);
 CREATE INDEX opportunities_close ON opportunities (expected_close_on, id);
 CREATE INDEX opportunities_stage ON opportunities (stage_id, expected_close_on, id);

@@ -380,6 +380,13 @@ pub(crate) fn filter_of(
     q: Option<String>,
 ) -> Result<OpportunityFilter, ApiError> {
     let me = auth.user_id().to_owned();
+    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::bad_field(
+            "q",
+            "too_long",
+            "must be at most 200 characters",
+        ));
+    }
     Ok(OpportunityFilter {
         pipeline_id: opt_id("pipeline_id", pipeline_id)?,
         owner_id: opt_id("owner_id", owner_id)?.map(|o| if o == "me" { me } else { o }),

@@ -54,10 +54,42 @@ pub struct Cell {
     pub weighted: i64,
 }
 
-/// Sums deals of one currency counting on a day in `[from, to)` by month,
-/// group, category and status: open deals by expected close, won deals by
-/// close day; lost deals count for nothing. The scope condition is one
-/// expression (not per branch) so that no deal is summed twice.
+/// The forecast's aggregate: deals of one currency counting on a day in
+/// `[from, to)` by month, group, category and status; open deals by
+/// expected close, won deals by close day, lost deals not at all. The scope
+/// condition is one expression (not per branch) so that no deal is summed
+/// twice. A macro, so that `cells` runs and `plan` explains the very same
+/// query without naming its type.
+macro_rules! cells_query {
+    ($cond:expr, $currency:expr, $from:expr, $to:expr, $group:expr, $pipeline:expr) => {{
+        let month = "substr(opportunities.forecast_on, 1, 7)";
+        let g = $group.column();
+        let by_pipeline: OpportunityCondition = match $pipeline {
+            Some(p) => Box::new(opportunities::pipeline_id.eq(p.to_owned()).nullable()),
+            None => Box::new(sql::<Nullable<Bool>>("1 = 1")),
+        };
+        opportunities::table
+            .filter(opportunities::currency.eq($currency.to_owned()))
+            .filter(opportunities::forecast_on.ge($from.to_owned()))
+            .filter(opportunities::forecast_on.lt($to.to_owned()))
+            .filter(opportunities::status.ne("lost"))
+            .filter($cond)
+            .filter(by_pipeline)
+            .group_by(sql::<Text>(&format!(
+                "{month}, {g}, opportunities.forecast_category, opportunities.status"
+            )))
+            .select((
+                sql::<Text>(month),
+                sql::<Nullable<Text>>(g),
+                sql::<Text>("opportunities.forecast_category"),
+                sql::<Text>("opportunities.status"),
+                sql::<BigInt>("COUNT(*)"),
+                sql::<BigInt>("CAST(SUM(opportunities.amount_minor) AS BIGINT)"),
+                sql::<BigInt>("CAST(SUM(opportunities.weighted_minor) AS BIGINT)"),
+            ))
+    }};
+}
+
 pub fn cells(
     c: &mut DbConnection,
     cond: OpportunityCondition,
@@ -67,32 +99,22 @@ pub fn cells(
     group: GroupBy,
     pipeline_id: Option<&str>,
 ) -> QueryResult<Vec<Cell>> {
-    let month = "substr(opportunities.forecast_on, 1, 7)";
-    let g = group.column();
-    let by_pipeline: OpportunityCondition = match pipeline_id {
-        Some(p) => Box::new(opportunities::pipeline_id.eq(p.to_owned()).nullable()),
-        None => Box::new(sql::<Nullable<Bool>>("1 = 1")),
-    };
-    opportunities::table
-        .filter(opportunities::currency.eq(currency.to_owned()))
-        .filter(opportunities::forecast_on.ge(from.to_owned()))
-        .filter(opportunities::forecast_on.lt(to.to_owned()))
-        .filter(opportunities::status.ne("lost"))
-        .filter(cond)
-        .filter(by_pipeline)
-        .group_by(sql::<Text>(&format!(
-            "{month}, {g}, opportunities.forecast_category, opportunities.status"
-        )))
-        .select((
-            sql::<Text>(month),
-            sql::<Nullable<Text>>(g),
-            sql::<Text>("opportunities.forecast_category"),
-            sql::<Text>("opportunities.status"),
-            sql::<BigInt>("COUNT(*)"),
-            sql::<BigInt>("CAST(SUM(opportunities.amount_minor) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(opportunities.weighted_minor) AS BIGINT)"),
-        ))
-        .load(c)
+    cells_query!(cond, currency, from, to, group, pipeline_id).load(c)
+}
+
+/// The plan of the forecast's aggregate, for the query-plan test.
+pub fn plan(
+    c: &mut DbConnection,
+    cond: OpportunityCondition,
+    currency: &str,
+    from: &str,
+    to: &str,
+    group: GroupBy,
+) -> QueryResult<crate::db::explain::Plan> {
+    crate::db::explain::plan(
+        c,
+        cells_query!(cond, currency, from, to, group, None::<&str>),
+    )
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

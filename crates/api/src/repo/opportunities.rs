@@ -79,7 +79,7 @@ pub struct OpportunityFilter {
     pub terms: Vec<String>,
 }
 
-type Boxed = diesel::dsl::IntoBoxed<
+pub type Boxed = diesel::dsl::IntoBoxed<
     'static,
     diesel::dsl::Select<opportunities::table, diesel::dsl::AsSelect<OpportunityRow, Db>>,
     Db,
@@ -124,8 +124,34 @@ fn filtered(cond: OpportunityCondition, f: &OpportunityFilter) -> Boxed {
     q
 }
 
-/// A page of deals in `(expected_close_on, id)` order after `after`: one
-/// query per scope branch, so each reads its own index, merged here.
+/// One query per scope branch, so each reads its own index: the deals of
+/// the filter in `(expected_close_on, id)` order after `after`.
+pub fn list_queries(
+    scope: &Predicate,
+    f: &OpportunityFilter,
+    after: Option<(String, String)>,
+    limit: i64,
+) -> Vec<Boxed> {
+    branches(scope)
+        .iter()
+        .map(|b| {
+            let mut q = filtered(opportunity_condition(b), f);
+            if let Some((d, id)) = &after {
+                q = q.filter(
+                    opportunities::expected_close_on.gt(d.clone()).or(
+                        opportunities::expected_close_on
+                            .eq(d.clone())
+                            .and(opportunities::id.gt(id.clone())),
+                    ),
+                );
+            }
+            q.order((opportunities::expected_close_on, opportunities::id))
+                .limit(limit)
+        })
+        .collect()
+}
+
+/// A page of deals, the branches' queries merged.
 pub fn list(
     c: &mut DbConnection,
     scope: &Predicate,
@@ -134,22 +160,8 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<OpportunityRecord>> {
     let mut rows: Vec<OpportunityRow> = Vec::new();
-    for b in branches(scope) {
-        let mut q = filtered(opportunity_condition(&b), f);
-        if let Some((d, id)) = &after {
-            q = q.filter(
-                opportunities::expected_close_on
-                    .gt(d.clone())
-                    .or(opportunities::expected_close_on
-                        .eq(d.clone())
-                        .and(opportunities::id.gt(id.clone()))),
-            );
-        }
-        rows.extend(
-            q.order((opportunities::expected_close_on, opportunities::id))
-                .limit(limit)
-                .load::<OpportunityRow>(c)?,
-        );
+    for q in list_queries(scope, f, after, limit) {
+        rows.extend(q.load::<OpportunityRow>(c)?);
     }
     rows.sort_by(|a, b| (&a.expected_close_on, &a.id).cmp(&(&b.expected_close_on, &b.id)));
     rows.dedup_by(|a, b| a.id == b.id);

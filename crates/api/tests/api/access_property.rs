@@ -1,10 +1,12 @@
 //! The access rule's SQL form returns exactly the rows its pure form allows,
-//! on random organisations, users and records, on both databases.
+//! on random organisations, users and records (customers and their deals),
+//! on both databases.
 
 use crate::helpers::TestDb;
 use diesel::prelude::*;
-use kehu_api::db::schema::customers;
+use kehu_api::db::schema::{customers, opportunities};
 use kehu_api::db::{Backend, DbConnection};
+use kehu_api::repo::access_sql::opportunity_condition;
 use kehu_api::repo::customers::{After, CursorValue, CustomerFilter, Sort, SortKey};
 use kehu_api::repo::{self, access_sql::customer_condition, org::UnitKind, users::UserValues};
 use kehu_domain::access::{self, Action, RecordFacts, Resource, RoleGrants, Scope};
@@ -159,6 +161,8 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             .zip(u.scopes)
         {
             grants.insert((Resource::Customer, a), s);
+            // deals follow the same rule on their own columns
+            grants.insert((Resource::Opportunity, a), s);
         }
         let role = id("role", i);
         let rv = repo::roles::RoleValues {
@@ -215,12 +219,69 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             },
         );
     }
+    // one deal per customer: its owner (or the first user), region, first
+    // product line, team and partner
+    let mut deal_facts = BTreeMap::new();
+    for (i, cs) in w.customers.iter().enumerate() {
+        let owner = cs.owner.unwrap_or(0);
+        let line = cs.product_lines.iter().next().map(|&p| id("pl", p));
+        let row = deal_row(
+            &id("d", i),
+            &id("c", i),
+            &id("u", owner),
+            cs.team.map(|t| id("t", t)),
+            cs.region.map(|r| id("r", r)),
+            line.clone(),
+            cs.partner.map(|p| id("p", p)),
+            now,
+        );
+        repo::opportunities::insert(
+            c,
+            &repo::opportunities::NewOpportunity {
+                row: &row,
+                contact_ids: &[],
+                by: repo::opportunities::Author {
+                    user_id: None,
+                    api_key_id: None,
+                },
+            },
+        )
+        .unwrap();
+        deal_facts.insert(
+            id("d", i),
+            RecordFacts {
+                owner_id: Some(id("u", owner)),
+                owner_team_id: w.users[owner].team.map(|t| id("t", t)),
+                team_id: cs.team.map(|t| id("t", t)),
+                collaborator_ids: cs.collaborators.iter().map(|&u| id("u", u)).collect(),
+                region_id: cs.region.map(|r| id("r", r)),
+                product_line_ids: line.into_iter().collect(),
+                partner_id: cs.partner.map(|p| id("p", p)),
+            },
+        );
+    }
+    let deal_ids: Vec<String> = deal_facts.keys().cloned().collect();
     let ids: Vec<String> = facts.keys().cloned().collect();
     for i in 0..w.users.len() {
         let auth = repo::principal::load(c, &id("u", i), kehu_api::auth::principal::Via::Session)
             .unwrap()
             .unwrap();
         for action in [Action::Read, Action::Update, Action::Delete] {
+            let pred = access::predicate(&auth.subject, Resource::Opportunity, action);
+            let from_sql: BTreeSet<String> = opportunities::table
+                .filter(opportunity_condition(&pred))
+                .filter(opportunities::id.eq_any(&deal_ids))
+                .select(opportunities::id)
+                .load(c)
+                .unwrap()
+                .into_iter()
+                .collect();
+            let allowed: BTreeSet<String> = deal_facts
+                .iter()
+                .filter(|(_, f)| access::may(&auth.subject, Resource::Opportunity, action, f))
+                .map(|(k, _)| k.clone())
+                .collect();
+            prop_assert_eq!(&from_sql, &allowed, "deals of user {} {:?}", i, action);
             let pred = access::predicate(&auth.subject, Resource::Customer, action);
             let from_sql: BTreeSet<String> = customers::table
                 .filter(customer_condition(&pred))
@@ -282,12 +343,63 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a row's scope columns, named at the call"
+)]
+fn deal_row(
+    id: &str,
+    customer: &str,
+    owner: &str,
+    team: Option<String>,
+    region: Option<String>,
+    line: Option<String>,
+    partner: Option<String>,
+    now: chrono::NaiveDateTime,
+) -> repo::opportunities::OpportunityRow {
+    repo::opportunities::OpportunityRow {
+        id: id.into(),
+        name: id.into(),
+        customer_id: customer.into(),
+        pipeline_id: "default".into(),
+        stage_id: "stage-identify".into(),
+        status: "open".into(),
+        owner_id: owner.into(),
+        team_id: team,
+        region_id: region,
+        product_line_id: line,
+        partner_id: partner,
+        amount_minor: 1,
+        currency: "CNY".into(),
+        expected_close_on: "2026-12-31".into(),
+        probability: 10,
+        probability_override: None,
+        forecast_category: "pipeline".into(),
+        weighted_minor: 0,
+        forecast_on: "2026-12-31".into(),
+        source_lead_id: None,
+        campaign: None,
+        stage_entered_at: now,
+        closed_on: None,
+        closed_at: None,
+        loss_reason_id: None,
+        lost_to_competitor_id: None,
+        close_notes: None,
+        created_by: None,
+        api_key_id: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
 fn run(backend: Backend) {
     let Some(db) = TestDb::create(backend) else {
         return;
     };
     let pool = db.pool();
     repo::roles::ensure_builtin(&mut pool.get().unwrap(), kehu_api::db::now()).unwrap();
+    repo::pipelines::ensure_default(&mut pool.get().unwrap(), false, kehu_api::db::now()).unwrap();
     let cases = std::env::var("KEHU_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -353,6 +353,25 @@ async fn winning_makes_a_customer_losing_needs_a_reason_and_reopening_follows_th
     assert_eq!(back.status, 200, "{}", back.text);
     assert!(back.body["loss_reason_id"].is_null());
 
+    // the customer's timeline tells the deal's story, newest first
+    let tl = admin
+        .get(&format!("/api/v1/customers/{cid}/timeline?kind=deal"))
+        .await;
+    assert_eq!(tl.status, 200, "{}", tl.text);
+    let summaries: Vec<&str> = tl.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summaries.first(),
+        Some(&"Deal “Pilot” moved from Lost to Identify")
+    );
+    assert!(summaries.contains(&"Deal “Pilot” won"), "{summaries:?}");
+    assert_eq!(summaries.last(), Some(&"Deal “Pilot” created in Identify"));
+    assert_eq!(tl.body["data"][0]["deal"]["opportunity_id"], oid.as_str());
+
     // a win older than 30 days is in the books
     let etag = back.etag();
     let old = (Utc::now() - Duration::days(40))
@@ -459,6 +478,20 @@ async fn deals_follow_the_scope_rules_of_customers(app: TestApp) {
     assert_eq!(moved.status, 200, "{}", moved.text);
     assert_eq!(other.get(&path).await.status, 200);
     rep.get(&path).await.problem(404);
+
+    // who reads the customer but not its deals sees its timeline without them
+    let (_, service) = user("svc@test.example", "service_agent")
+        .create(&app, &admin)
+        .await;
+    let tl = service
+        .get(&format!("/api/v1/customers/{cid}/timeline"))
+        .await;
+    assert_eq!(tl.status, 200, "{}", tl.text);
+    assert!(!tl.text.contains("\"deal\""), "{}", tl.text);
+    let tl = manager
+        .get(&format!("/api/v1/customers/{cid}/timeline?kind=deal"))
+        .await;
+    assert_eq!(tl.body["data"].as_array().unwrap().len(), 1, "{}", tl.text);
 
     // a dealer's deals are their customers' deals
     let dcid = create_customer(&dealer, customer("Dealer customer")).await;

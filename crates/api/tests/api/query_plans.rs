@@ -49,7 +49,7 @@ use kehu_api::db::schema::{
     audit_log as al, customer_owner_changes as coc, customer_stage_changes, customers,
 };
 use kehu_api::db::{self, DbConnection};
-use kehu_api::repo::access_sql::{branches, broad, customer_condition};
+use kehu_api::repo::access_sql::{branches, broad, customer_condition, opportunity_condition};
 use kehu_api::repo::activities::ActivityFilter;
 use kehu_api::repo::audit::{self as audit_log, AuditFilter, Entity};
 use kehu_api::repo::customers::owners;
@@ -58,6 +58,7 @@ use kehu_api::repo::customers::{
     self as store, After, CursorValue, CustomerFilter, CustomerRow, Liveness, OwnerFilter, Sort,
     SortKey,
 };
+use kehu_api::repo::opportunities::OpportunityFilter;
 use kehu_api::repo::{self, contacts, customers::stages, reminders};
 use kehu_domain::access::{self, Action, Resource, Subject};
 use kehu_domain::customer::LifecycleStage;
@@ -75,6 +76,8 @@ const LARGE: &[&str] = &[
     "audit_log",
     "activities",
     "activity_participants",
+    "opportunities",
+    "opportunity_stage_history",
 ];
 const SORT_INDEXES: &[&str] = &["customers_updated", "customers_created", "customers_name"];
 
@@ -798,6 +801,72 @@ async fn no_full_scans(app: TestApp) {
     for (name, plan) in kehu_api::http::activities::timeline::plans(c, &some_id, &rep0, t).unwrap()
     {
         chk.check(&format!("timeline {name}"), Ok(plan), &[]);
+    }
+    // deals: the lists and board columns a rep, a manager, a dealer and an
+    // administrator read, and the forecast's aggregate
+    for who in [
+        "rep0@seed.example",
+        "manager0@seed.example",
+        "dealer0@seed.example",
+        "admin@seed.example",
+    ] {
+        let s = subject(c, who);
+        let scope = access::predicate(&s, Resource::Opportunity, Action::Read);
+        let deal_filters = [
+            ("everything", OpportunityFilter::default()),
+            (
+                "a customer's",
+                OpportunityFilter {
+                    customer_id: Some(some_id.clone()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "mine",
+                OpportunityFilter {
+                    owner_id: Some(s.user_id.clone()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "a board column",
+                OpportunityFilter {
+                    pipeline_id: Some("default".into()),
+                    stage_id: Some("stage-qualify".into()),
+                    closed_since: Some("2026-11-01".into()),
+                    ..Default::default()
+                },
+            ),
+        ];
+        for (fname, f) in &deal_filters {
+            for after in [None, Some(("2026-06-01".to_owned(), some_id.clone()))] {
+                let queries = repo::opportunities::list_queries(&scope, f, after.clone(), 51);
+                for (q, branch) in queries.into_iter().zip(branches(&scope)) {
+                    let name = format!(
+                        "{who} deals [{fname}] cursor={} branch {branch:?}",
+                        after.is_some()
+                    );
+                    // a broad branch walks the close-date order (or a
+                    // stage's) until the page is full, as customers do
+                    let allowed: &[&str] = if broad(&branch) {
+                        &["opportunities_close", "opportunities_stage"]
+                    } else {
+                        &[]
+                    };
+                    chk.check(&name, explain::plan(c, q), allowed);
+                }
+            }
+        }
+        let name = format!("{who} forecast");
+        let plan = repo::forecast::plan(
+            c,
+            opportunity_condition(&scope),
+            "CNY",
+            "2025-12-01",
+            "2026-12-01",
+            repo::forecast::GroupBy::Owner,
+        );
+        chk.check(&name, plan, &[]);
     }
     assert!(chk.checked > 500, "only {} plans checked", chk.checked);
     assert!(

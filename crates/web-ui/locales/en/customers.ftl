@@ -181,3 +181,4 @@ activity-log-note = Add note
 activity-plan-task = Plan task
 timeline-open = Timeline
 activities-title = Activities
+customers-new-deal = New deal

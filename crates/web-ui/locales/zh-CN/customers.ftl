@@ -178,3 +178,4 @@ activity-log-note = 添加备注
 activity-plan-task = 计划任务
 timeline-open = 时间线
 activities-title = 活动
+customers-new-deal = 新建商机

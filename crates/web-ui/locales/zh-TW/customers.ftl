@@ -178,3 +178,4 @@ activity-log-note = 新增備註
 activity-plan-task = 計畫任務
 timeline-open = 時間軸
 activities-title = 活動
+customers-new-deal = 新增商機

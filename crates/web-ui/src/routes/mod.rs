@@ -7,6 +7,7 @@ mod import;
 mod leads;
 mod merge;
 mod not_found;
+mod sales;
 mod shell;
 mod sign_in;
 mod work;
@@ -80,6 +81,40 @@ pub fn leads_pages(page: Page) -> Option<AnyView> {
         Page::NewLead => view! { <leads::new::NewLeadPage /> }.into_any(),
         Page::Lead => view! { <leads::detail::LeadPage /> }.into_any(),
         Page::LeadSetup => view! { <leads::setup::LeadSetupPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The sales module's pages: the pipeline board, the list of deals and a
+/// new deal.
+pub fn sales_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Pipeline => view! { <sales::board::BoardPage /> }.into_any(),
+        Page::Opportunities => view! { <sales::list::ListPage /> }.into_any(),
+        Page::NewOpportunity => view! { <sales::new::NewDealPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The deal module's page: one deal with its checklist, history,
+/// competitors, win and loss.
+pub fn deal_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Opportunity => view! { <sales::deal::DealPage /> }.into_any(),
+        Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
+        _ => return None,
+    })
+}
+
+/// The sales insight module's pages: the forecast, rep performance and the
+/// sales settings, which managers open more than reps.
+pub fn insight_pages(page: Page) -> Option<AnyView> {
+    Some(match page {
+        Page::Forecast => view! { <sales::forecast::ForecastPage /> }.into_any(),
+        Page::Performance => view! { <sales::performance::PerformancePage /> }.into_any(),
+        Page::SalesSettings => view! { <sales::settings::SalesSettingsPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         _ => return None,
     })

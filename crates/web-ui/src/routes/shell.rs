@@ -21,6 +21,8 @@ pub fn Shell(children: Children) -> impl IntoView {
         session,
     });
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
+    let sells = move || session.me().is_some_and(|m| m.can("opportunity", "read"));
+    let manages = move || super::sales::reads_team(session);
     let user_line = move || {
         session.me().map(|me| {
             let roles = me.roles.iter().map(|r| i18n.try_t(&format!("role-{}", r.id)).unwrap_or(r.name.clone())).collect::<Vec<_>>().join(", ");
@@ -49,6 +51,13 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <a href="/day" class="topnav__link" data-testid="nav-day" aria-current=router.current("/day")>{move || i18n.t("nav-day")}</a>
                     <a href="/customers" class="topnav__link" data-testid="nav-customers" aria-current=router.current("/customers")>{move || i18n.t("nav-customers")}</a>
                     <a href="/leads" class="topnav__link" data-testid="nav-leads" aria-current=router.current("/leads")>{move || i18n.t("nav-leads")}</a>
+                    <Show when=sells>
+                        <a href="/pipeline" class="topnav__link" data-testid="nav-pipeline" aria-current=router.current("/pipeline")>{move || i18n.t("nav-pipeline")}</a>
+                        <a href="/forecast" class="topnav__link" data-testid="nav-forecast" aria-current=router.current("/forecast")>{move || i18n.t("nav-forecast")}</a>
+                    </Show>
+                    <Show when=manages>
+                        <a href="/performance" class="topnav__link" data-testid="nav-performance" aria-current=router.current("/performance")>{move || i18n.t("nav-performance")}</a>
+                    </Show>
                     <Show when=is_admin>
                         <a href="/admin/users" class="topnav__link" data-testid="nav-admin" aria-current=router.current("/admin")>{move || i18n.t("nav-admin")}</a>
                     </Show>
@@ -78,6 +87,12 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <span class="tabbar__icon" aria-hidden="true">"✦"</span>
                     {move || i18n.t("nav-leads")}
                 </a>
+                <Show when=sells>
+                    <a href="/pipeline" class="tabbar__item" data-testid="tab-pipeline" aria-current=router.current("/pipeline")>
+                        <span class="tabbar__icon" aria-hidden="true">"▥"</span>
+                        {move || i18n.t("nav-pipeline")}
+                    </a>
+                </Show>
                 <a href="/customers/new" class="tabbar__item tabbar__item--primary" data-testid="tab-new-customer" aria-current=router.current("/customers/new")>
                     <span class="tabbar__icon" aria-hidden="true">"+"</span>
                     {move || i18n.t("nav-new-customer")}

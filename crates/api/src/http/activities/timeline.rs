@@ -34,7 +34,7 @@ pub struct TimelineQuery {
     /// Comma-separated kinds: activity, stage_change, owner_change, merge, import, change.
     #[param(
         example = "activity,owner_change",
-        pattern = "^((activity|stage_change|owner_change|merge|import|change)(,(activity|stage_change|owner_change|merge|import|change))*)?$"
+        pattern = "^((activity|stage_change|owner_change|merge|import|change|deal)(,(activity|stage_change|owner_change|merge|import|change|deal))*)?$"
     )]
     pub kind: Option<String>,
     /// Only entries of this user: what they did, owned or took part in.
@@ -59,6 +59,9 @@ pub struct Request<'a> {
     /// The reader's clock, for activity statuses.
     pub now: i64,
     pub offset: i64,
+    /// The deals the reader may see: a customer's timeline shows only
+    /// those of its deals within the reader's opportunity scope.
+    pub deals: &'a kehu_domain::access::Predicate,
 }
 
 impl Request<'_> {
@@ -80,9 +83,15 @@ pub trait Source: Sync {
 }
 
 mod sources;
-use sources::{Activities, History, OwnerChanges, StageChanges};
+use sources::{Activities, DealStages, History, OwnerChanges, StageChanges};
 
-pub static SOURCES: &[&dyn Source] = &[&Activities, &StageChanges, &OwnerChanges, &History];
+pub static SOURCES: &[&dyn Source] = &[
+    &Activities,
+    &StageChanges,
+    &OwnerChanges,
+    &History,
+    &DealStages,
+];
 
 /// Fills in the display names of the people and teams the entries name.
 fn name_people(c: &mut DbConnection, entries: &mut [TimelineEntry]) -> QueryResult<()> {
@@ -156,6 +165,7 @@ pub fn plans(
                 limit: 51,
                 now: 0,
                 offset: 0,
+                deals: &kehu_domain::access::Predicate::True,
             };
             let name = format!("{} person={} cursor={}", s.name(), p.is_some(), b.is_some());
             out.push((name, s.plan(c, &r)?));
@@ -172,7 +182,7 @@ fn parse_kinds(raw: Option<String>) -> Result<Vec<TimelineKind>, ApiError> {
                 ApiError::bad_field(
                     "kind",
                     "invalid_choice",
-                    "must be a comma-separated list of activity, stage_change, owner_change, merge, import, change",
+                    "must be a comma-separated list of activity, stage_change, owner_change, merge, import, change, deal",
                 )
             })?;
         out.push(k);
@@ -219,6 +229,7 @@ pub async fn timeline(
     let person = opt_id("person", q.person)?;
     let after = non_empty(q.cursor).map(|c| decode(&c)).transpose()?;
     let read = Scoped::new(&auth, Action::Read);
+    let deals = crate::http::opportunities::scope(&auth, Action::Read);
     let page = db::run(&state.pool, move |c| {
         if !crate::repo::customers::exists_visible(c, &cid, read.cond())? {
             return Err(ApiError::not_found("customer"));
@@ -237,6 +248,7 @@ pub async fn timeline(
                 limit: limit as i64 + 1,
                 now,
                 offset,
+                deals: &deals,
             };
             pages.push(s.read(c, &r)?);
         }

@@ -309,6 +309,20 @@ pub enum TimelineKind {
     Merge,
     Import,
     Change,
+    /// A deal with the customer created, moved, won, lost or reopened.
+    Deal,
+}
+
+/// A deal's step on the customer's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineDeal {
+    pub opportunity_id: String,
+    pub name: String,
+    /// `null` when the deal was created.
+    pub from_stage: Option<String>,
+    pub to_stage: String,
+    /// `open`, `won` or `lost`: the kind of the stage entered.
+    pub to_kind: String,
 }
 
 /// A lifecycle stage change on the timeline.
@@ -384,6 +398,8 @@ pub struct TimelineEntry {
     pub import: Option<TimelineImport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<TimelineChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deal: Option<TimelineDeal>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

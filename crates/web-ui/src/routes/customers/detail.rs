@@ -222,6 +222,12 @@ fn Loaded(record: Record, names: RwSignal<Arc<Lookups>>) -> impl IntoView {
                 </dl>
                 <div class="cust-hero__actions">
                     <PoolActions record=record />
+                    {move || session.me().is_some_and(|m| m.can("opportunity", "create")).then(|| view! {
+                        <a class="button" data-testid="customer-new-deal"
+                            href=format!("/opportunities/new?customer={}", crate::api::encode(&cid.get_value()))>
+                            {t("customers-new-deal")}
+                        </a>
+                    })}
                     {move || may_merge().then(|| view! {
                         <a class="button" data-testid="customer-merge"
                             href=format!("/merge?into={}", crate::api::encode(&merge_id))>

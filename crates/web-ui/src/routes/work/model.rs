@@ -124,6 +124,20 @@ pub async fn mark_done(session: Session, a: &Activity) -> Result<Activity, ApiEr
         .map(|v| v.data)
 }
 
+/// A deal's step on the customer's timeline.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DealStep {
+    pub opportunity_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub from_stage: Option<String>,
+    #[serde(default)]
+    pub to_stage: String,
+    #[serde(default)]
+    pub to_kind: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct StageChange {
     #[serde(default)]
@@ -191,6 +205,8 @@ pub struct TimelineEntry {
     pub import: Option<Import>,
     #[serde(default)]
     pub change: Option<Change>,
+    #[serde(default)]
+    pub deal: Option<DealStep>,
 }
 
 /// What a notification points at.

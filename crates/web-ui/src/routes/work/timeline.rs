@@ -18,13 +18,14 @@ use crate::router::Router;
 use crate::session::Session;
 use crate::time;
 
-const ENTRY_KINDS: [&str; 6] = [
+const ENTRY_KINDS: [&str; 7] = [
     "activity",
     "stage_change",
     "owner_change",
     "merge",
     "import",
     "change",
+    "deal",
 ];
 
 #[component]
@@ -278,6 +279,36 @@ fn entry(i18n: I18n, e: TimelineEntry) -> AnyView {
             i18n.t_args("timeline-imported", &[("file", im.file_name.into())]),
             None,
         )
+    } else if let Some(d) = e.deal {
+        let key = match (d.from_stage.is_some(), d.to_kind.as_str()) {
+            (false, _) => "timeline-deal-created",
+            (_, "won") => "timeline-deal-won",
+            (_, "lost") => "timeline-deal-lost",
+            _ => "timeline-deal-moved",
+        };
+        let text = i18n.t_args(
+            key,
+            &[
+                ("name", d.name.into()),
+                ("from", d.from_stage.unwrap_or_default().into()),
+                ("to", d.to_stage.into()),
+            ],
+        );
+        return view! {
+            <div class="cust-stage tl__event">
+                <p class="cust-stage__move">
+                    <a href=format!("/opportunities/{}", d.opportunity_id)>{text}</a>
+                </p>
+                <p class="muted">
+                    {format!(
+                        "{} · {}",
+                        e.person.map(|p| p.name).unwrap_or_default(),
+                        time::date_time(&e.at, lang),
+                    )}
+                </p>
+            </div>
+        }
+        .into_any();
     } else if let Some(c) = e.change {
         let fields = c
             .fields

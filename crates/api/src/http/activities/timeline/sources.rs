@@ -5,12 +5,13 @@ use super::{Request, Source};
 use crate::db::explain::{self, Plan};
 use crate::db::schema::{
     activities, activity_participants, audit_log as al, customer_owner_changes as coc,
-    customer_stage_changes as csc,
+    customer_stage_changes as csc, opportunities, opportunity_stage_history as osh,
+    pipeline_stages,
 };
 use crate::db::{Db, DbConnection};
 use crate::http::wire::activities::{
-    ActivityOut, NamedRef, TimelineChange, TimelineEntry, TimelineImport, TimelineKind,
-    TimelineMerge, TimelineOwnerChange, TimelineStageChange,
+    ActivityOut, NamedRef, TimelineChange, TimelineDeal, TimelineEntry, TimelineImport,
+    TimelineKind, TimelineMerge, TimelineOwnerChange, TimelineStageChange,
 };
 use crate::http::wire::customers::UserRef;
 use crate::repo::activities::{self as store, ActivityRow, from_micros, micros};
@@ -95,6 +96,7 @@ fn entry(source: &str, id: &str, kind: TimelineKind, at: NaiveDateTime) -> Timel
         merge: None,
         import: None,
         change: None,
+        deal: None,
     }
 }
 
@@ -429,5 +431,134 @@ fn past(action: &str) -> &'static str {
         "restore" => "restored",
         "merge" => "merged",
         _ => "changed",
+    }
+}
+
+type DealQuery = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::Select<
+        osh::table,
+        (
+            osh::id,
+            osh::opportunity_id,
+            osh::from_stage_id,
+            osh::stage_id,
+            osh::by_user_id,
+            osh::entered_at,
+        ),
+    >,
+    Db,
+>;
+
+/// Each stay of the customer's deals in a stage: created, moved, won, lost
+/// or reopened, for the deals the reader may see.
+pub(super) struct DealStages;
+
+impl DealStages {
+    /// The customer's deals the reader may see: few per customer, so read
+    /// first and named in the history's query.
+    fn deals(c: &mut DbConnection, r: &Request<'_>) -> QueryResult<Vec<String>> {
+        opportunities::table
+            .filter(opportunities::customer_id.eq(r.customer_id.to_owned()))
+            .filter(crate::repo::access_sql::opportunity_condition(r.deals))
+            .select(opportunities::id)
+            .load(c)
+    }
+
+    fn query(r: &Request<'_>, deals: Vec<String>) -> DealQuery {
+        let mut q = osh::table
+            .filter(osh::opportunity_id.eq_any(deals))
+            .select((
+                osh::id,
+                osh::opportunity_id,
+                osh::from_stage_id,
+                osh::stage_id,
+                osh::by_user_id,
+                osh::entered_at,
+            ))
+            .into_boxed::<Db>();
+        if let Some(p) = r.person {
+            q = q.filter(osh::by_user_id.eq(p.to_owned()));
+        }
+        let q = bounded!(q, &r.bound, osh::entered_at, osh::id);
+        q.order((osh::entered_at.desc(), osh::id.desc()))
+            .limit(r.limit)
+    }
+}
+
+impl Source for DealStages {
+    fn plan(&self, c: &mut DbConnection, r: &Request<'_>) -> QueryResult<Plan> {
+        let deals = Self::deals(c, r)?;
+        explain::plan(c, Self::query(r, deals))
+    }
+    fn name(&self) -> &'static str {
+        "deal"
+    }
+    fn kinds(&self) -> &'static [TimelineKind] {
+        &[TimelineKind::Deal]
+    }
+    fn read(
+        &self,
+        c: &mut DbConnection,
+        r: &Request<'_>,
+    ) -> QueryResult<Vec<(Key, TimelineEntry)>> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            NaiveDateTime,
+        );
+        let deals = Self::deals(c, r)?;
+        if deals.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<Row> = Self::query(r, deals).load(c)?;
+        let deal_ids: Vec<&String> = rows.iter().map(|x| &x.1).collect();
+        let names: std::collections::HashMap<String, String> = opportunities::table
+            .filter(opportunities::id.eq_any(deal_ids))
+            .select((opportunities::id, opportunities::name))
+            .load::<(String, String)>(c)?
+            .into_iter()
+            .collect();
+        let mut stage_ids: Vec<&String> = rows.iter().map(|x| &x.3).collect();
+        stage_ids.extend(rows.iter().filter_map(|x| x.2.as_ref()));
+        let stages: std::collections::HashMap<String, (String, String)> = pipeline_stages::table
+            .filter(pipeline_stages::id.eq_any(stage_ids))
+            .select((
+                pipeline_stages::id,
+                pipeline_stages::name,
+                pipeline_stages::kind,
+            ))
+            .load::<(String, String, String)>(c)?
+            .into_iter()
+            .map(|(id, n, k)| (id, (n, k)))
+            .collect();
+        let stage = |id: &str| stages.get(id).cloned().unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|(id, deal, from, to, by, at)| {
+                let mut e = entry(self.name(), &id, TimelineKind::Deal, at);
+                e.person = by.as_deref().map(person);
+                let name = names.get(&deal).cloned().unwrap_or_default();
+                let (to_stage, to_kind) = stage(&to);
+                let from_stage = from.as_deref().map(|f| stage(f).0);
+                e.summary = match (&from_stage, to_kind.as_str()) {
+                    (None, _) => format!("Deal “{name}” created in {to_stage}"),
+                    (_, "won") => format!("Deal “{name}” won"),
+                    (_, "lost") => format!("Deal “{name}” lost"),
+                    (Some(f), _) => format!("Deal “{name}” moved from {f} to {to_stage}"),
+                };
+                e.deal = Some(TimelineDeal {
+                    opportunity_id: deal,
+                    name,
+                    from_stage,
+                    to_stage,
+                    to_kind,
+                });
+                (key(self.name(), &id, at), e)
+            })
+            .collect())
     }
 }

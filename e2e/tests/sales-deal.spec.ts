@@ -1,0 +1,120 @@
+import { expect, test } from '../fixtures';
+import { ADMIN_EMAIL, apiToken, attachScreenshot, createCustomerViaApi, signIn, uniqueName } from '../pages/customers';
+import { createRepViaApi } from '../pages/work';
+import { createDealViaApi, createLossReasonViaApi, createPipelineViaApi, getDealViaApi, inDays } from '../pages/sales';
+
+test.use({ locale: 'en-US' });
+
+test('a deal created from the customer, its checklist ticked, won: the customer becomes a customer', async ({ page, request }, testInfo) => {
+  const admin = await apiToken(request, ADMIN_EMAIL);
+  const rep = await createRepViaApi(request, 'deal');
+  const pipeline = await createPipelineViaApi(request, admin, uniqueName('Deals', testInfo));
+  const customer = await createCustomerViaApi(request, rep.token, { name: uniqueName('Win Ltd', testInfo) });
+  await signIn(page, rep.email, `/customers/${customer.id}`);
+
+  // from the customer's page
+  await page.getByTestId('customer-new-deal').click();
+  await expect(page).toHaveURL(new RegExp(`/opportunities/new\\?customer=${customer.id}`));
+  await expect(page.getByTestId('deal-form-customer')).toHaveText(customer.name);
+  const name = uniqueName('Chiller retrofit', testInfo);
+  await page.getByTestId('deal-form-name').fill(name);
+  await page.getByTestId('deal-form-pipeline').selectOption(pipeline.id);
+  await page.getByTestId('deal-form-amount').fill('88000.50');
+  await attachScreenshot(page, testInfo, `deal-new-${testInfo.project.name}`);
+  await page.getByTestId('deal-form-save').click();
+
+  await expect(page.getByTestId('deal-name')).toHaveText(name);
+  await expect(page.getByTestId('deal-amount')).toContainText('88,000.50');
+  await expect(page.getByTestId('deal-stage')).toHaveText('Discover');
+  await expect(page.getByTestId('deal-probability')).toContainText('20 %');
+  await expect(page.getByTestId('deal-status')).toHaveText('Open');
+
+  // the stage's checklist: required marked, ticking records who and when
+  const items = page.getByTestId('checklist-item');
+  await expect(items).toHaveCount(2);
+  const budget = items.filter({ hasText: 'Budget confirmed' });
+  await expect(budget.getByTestId('checklist-required')).toBeVisible();
+  await budget.getByTestId('checklist-tick').check();
+  await expect(budget).toContainText(`Done by ${rep.name}`);
+  await expect(budget.getByTestId('checklist-tick')).toBeChecked();
+  await attachScreenshot(page, testInfo, `deal-checklist-${testInfo.project.name}`);
+
+  // probability overridden, then back to the stage's
+  await page.getByTestId('deal-edit').click();
+  await page.getByTestId('deal-edit-probability').fill('35');
+  await page.getByTestId('deal-edit-save').click();
+  await expect(page.getByTestId('deal-probability')).toContainText('35 %');
+  await expect(page.getByTestId('deal-probability')).toContainText('set by hand');
+  await page.getByTestId('deal-probability-default').click();
+  await expect(page.getByTestId('deal-probability')).toHaveText('20 %');
+
+  // won
+  await page.getByTestId('deal-win').click();
+  await expect(page.getByTestId('win-amount')).toHaveValue('88000.50');
+  await page.getByTestId('win-amount').fill('90000');
+  await page.getByTestId('win-save').click();
+  await expect(page.getByTestId('deal-status').first()).toHaveText('Won');
+  await expect(page.getByTestId('deal-outcome')).toContainText('90,000');
+  await expect(page.getByTestId('history-entry').first()).toContainText('Discover → Won');
+  await attachScreenshot(page, testInfo, `deal-won-${testInfo.project.name}`);
+
+  const c = await request.get(`/api/v1/customers/${customer.id}`, { headers: { Authorization: `Bearer ${rep.token}` } });
+  expect((await c.json()).lifecycle_stage).toBe('customer');
+  await page.getByTestId('deal-customer').click();
+  await expect(page.getByTestId('customer-stage')).toHaveText('Customer');
+});
+
+test('a deal lost with a reason and the competitor who won, then reopened', async ({ page, request }, testInfo) => {
+  const admin = await apiToken(request, ADMIN_EMAIL);
+  const rep = await createRepViaApi(request, 'lose');
+  const reason = await createLossReasonViaApi(request, admin, uniqueName('Price too high', testInfo));
+  const rival = await request.post('/api/v1/competitors', {
+    headers: { Authorization: `Bearer ${admin}` },
+    data: { name: uniqueName('Rival Co', testInfo) },
+  });
+  expect(rival.status(), await rival.text()).toBe(201);
+  const rivalName = (await rival.json()).name;
+  const customer = await createCustomerViaApi(request, rep.token, { name: uniqueName('Lose Ltd', testInfo) });
+  const deal = await createDealViaApi(request, rep.token, {
+    name: uniqueName('Pump contract', testInfo),
+    customer_id: customer.id,
+    amount_minor: 5_000_000,
+    currency: 'CNY',
+    expected_close_on: inDays(10),
+  });
+  await signIn(page, rep.email, `/opportunities/${deal.id}`);
+  await expect(page.getByTestId('deal-name')).toHaveText(deal.name);
+
+  // a competitor with what they did
+  await page.getByTestId('competitor-add').click();
+  await page.getByTestId('competitor-pick').selectOption({ label: rivalName });
+  await page.getByTestId('competitor-strengths').fill('Cheaper');
+  await page.getByTestId('competitor-save').click();
+  const competitor = page.getByTestId('deal-competitor').filter({ hasText: rivalName });
+  await expect(competitor).toContainText('Cheaper');
+  await competitor.getByTestId('competitor-note-text').fill('Offered 10 % off');
+  await competitor.getByTestId('competitor-note-save').click();
+  await expect(competitor.getByTestId('competitor-note')).toContainText('Offered 10 % off');
+
+  // lost: the reason is required
+  await page.getByTestId('deal-lose').click();
+  await page.getByTestId('lose-save').click();
+  await expect(page.getByTestId('form-error')).toContainText('Choose why the deal was lost');
+  await page.getByTestId('lose-reason').selectOption(reason.id);
+  await page.getByTestId('lose-competitor').selectOption({ label: rivalName });
+  await page.getByTestId('lose-notes').fill('They matched our spec at a lower price.');
+  await page.getByTestId('lose-save').click();
+  await expect(page.getByTestId('deal-status').first()).toHaveText('Lost');
+  await expect(page.getByTestId('deal-loss-reason')).toContainText(reason.label);
+  await expect(page.getByTestId('deal-outcome')).toContainText(rivalName);
+  await attachScreenshot(page, testInfo, `deal-lost-${testInfo.project.name}`);
+  const lost = await getDealViaApi(request, rep.token, deal.id);
+  expect(lost.status).toBe('lost');
+  expect(lost.loss_reason_id).toBe(reason.id);
+
+  // reopened
+  await page.getByTestId('deal-reopen').click();
+  await expect(page.getByTestId('deal-status').first()).toHaveText('Open');
+  await expect(page.getByTestId('deal-win')).toBeVisible();
+  expect((await getDealViaApi(request, rep.token, deal.id)).status).toBe('open');
+});
