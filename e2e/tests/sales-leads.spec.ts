@@ -122,3 +122,24 @@ test('a web form is made in the setup and its address shown once', async ({ page
   await expect(page.getByTestId('lead-form-row').filter({ hasText: name })).toHaveCount(1);
   await attachScreenshot(page, testInfo, 'lead-setup');
 });
+
+test.describe('zh-CN', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('the lead screens speak Chinese', async ({ page, request }, testInfo) => {
+    const token = await apiToken(request, ADMIN_EMAIL);
+    const l = await request.post('/api/v1/leads', {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { name: uniqueName('王经理', testInfo), company: uniqueName('上海某某机械', testInfo), source: 'event', industry: '制造业' },
+    });
+    expect(l.status(), await l.text()).toBe(201);
+    await signIn(page, ADMIN_EMAIL, `/leads/${(await l.json()).id}`);
+    await expect(page.getByTestId('lead-status')).toHaveText('新线索');
+    await expect(page.getByTestId('score-source')).toContainText('展会活动');
+    await expect(page.getByTestId('convert-go')).toHaveText('转化为客户');
+    await attachScreenshot(page, testInfo, 'lead-page-zh');
+    await page.goto('/leads');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('销售线索');
+    await attachScreenshot(page, testInfo, 'lead-list-zh');
+  });
+});

@@ -360,7 +360,7 @@ pub async fn list(
         .transpose()?;
     let read = Scoped::new(&auth, Action::Read);
     let page = db::run(&state.pool, move |c| {
-        let mut rows = store::list(c, read.cond(), &f, after, limit + 1)?;
+        let mut rows = store::list(c, &read.0, &f, after, limit + 1)?;
         let next_cursor = if rows.len() as i64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|r| {

@@ -276,6 +276,8 @@ pub fn update(
 
 /// What a conversion made of the lead.
 pub struct Converted<'a> {
+    /// Who owns the converted lead: its owner, or whoever took it from the queue.
+    pub owner_id: &'a str,
     pub customer_id: &'a str,
     pub contact_id: Option<&'a str>,
     pub opportunity_id: Option<&'a str>,
@@ -295,6 +297,7 @@ pub fn mark_converted(
             .filter(leads::version.eq(version)),
     )
     .set((
+        leads::owner_id.eq(to.owner_id),
         leads::status.eq(LeadStatus::Converted.as_str()),
         leads::converted_customer_id.eq(to.customer_id),
         leads::converted_contact_id.eq(to.contact_id),
@@ -417,14 +420,14 @@ pub struct LeadFilter {
     pub campaign: Option<String>,
 }
 
-/// A page of leads, newest first, after `(created_at, id)`.
-pub fn list(
-    c: &mut DbConnection,
+/// The query for one page of leads under `cond`, newest first, after
+/// `(created_at, id)`.
+pub fn list_query(
     cond: LeadCondition,
     f: &LeadFilter,
     after: Option<(NaiveDateTime, String)>,
     limit: i64,
-) -> QueryResult<Vec<LeadRow>> {
+) -> leads::BoxedQuery<'static, Db> {
     let mut q = leads::table
         .filter(leads::deleted_at.is_null())
         .filter(cond)
@@ -463,8 +466,43 @@ pub fn list(
     }
     q.order((leads::created_at.desc(), leads::id.desc()))
         .limit(limit)
-        .select(LeadRow::as_select())
-        .load(c)
+}
+
+/// The alternatives of a scope a lead list reads one by one; a lead has no
+/// collaborators, so that alternative holds nothing here and is left out.
+pub fn list_branches(
+    scope: &kehu_domain::access::Predicate,
+) -> Vec<kehu_domain::access::Predicate> {
+    super::access_sql::branches(scope)
+        .into_iter()
+        .filter(|b| !matches!(b, kehu_domain::access::Predicate::CollaboratorIs(_)))
+        .collect()
+}
+
+/// A page of leads the caller's scope allows, newest first. Each
+/// alternative of the scope (own, a team's queue, the queue of a territory,
+/// a region...) is read on its own, from its own index, and the pages are
+/// merged: one OR over them would walk the whole sort index for a rep who
+/// owns a handful of leads among millions.
+pub fn list(
+    c: &mut DbConnection,
+    scope: &kehu_domain::access::Predicate,
+    f: &LeadFilter,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<LeadRow>> {
+    let mut rows: Vec<LeadRow> = Vec::new();
+    for branch in list_branches(scope) {
+        rows.extend(
+            list_query(lead_condition(&branch), f, after.clone(), limit)
+                .select(LeadRow::as_select())
+                .load(c)?,
+        );
+    }
+    rows.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+    rows.dedup_by(|a, b| a.id == b.id);
+    rows.truncate(limit.max(0) as usize);
+    Ok(rows)
 }
 
 /// Display names of users, by id.

@@ -4,7 +4,7 @@
 
 use crate::helpers::TestDb;
 use diesel::prelude::*;
-use kehu_api::db::schema::{customers, opportunities};
+use kehu_api::db::schema::{customers, leads, opportunities};
 use kehu_api::db::{Backend, DbConnection};
 use kehu_api::repo::access_sql::opportunity_condition;
 use kehu_api::repo::customers::{After, CursorValue, CustomerFilter, Sort, SortKey};
@@ -163,6 +163,8 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             grants.insert((Resource::Customer, a), s);
             // deals follow the same rule on their own columns
             grants.insert((Resource::Opportunity, a), s);
+            // and so do leads
+            grants.insert((Resource::Lead, a), s);
         }
         let role = id("role", i);
         let rv = repo::roles::RoleValues {
@@ -260,6 +262,44 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             },
         );
     }
+    // one lead per customer, with the customer's owner (none: in the queue
+    // of its team), region, first product line and partner; leads have no
+    // collaborators
+    let mut lead_facts = BTreeMap::new();
+    for (i, cs) in w.customers.iter().enumerate() {
+        let line = cs.product_lines.iter().next().map(|&p| id("pl", p));
+        let lead = kehu_domain::lead::Lead::create(
+            kehu_domain::lead::RawLead {
+                name: Some(format!("l{i}")),
+                region_id: Some(cs.region.map(|r| id("r", r))),
+                product_line_id: Some(line.clone()),
+                ..Default::default()
+            },
+            &kehu_domain::lead::Source::known(kehu_domain::lead::Source::MANUAL),
+        )
+        .unwrap();
+        let placement = repo::leads::Placement {
+            owner_id: cs.owner.map(|u| id("u", u)),
+            team_id: cs.team.map(|t| id("t", t)),
+            partner_id: cs.partner.map(|p| id("p", p)),
+            ..Default::default()
+        };
+        let at = now - chrono::Duration::seconds(i as i64 % 3);
+        repo::leads::insert(c, &id("l", i), &lead, &placement, Default::default(), at).unwrap();
+        lead_facts.insert(
+            id("l", i),
+            RecordFacts {
+                owner_id: cs.owner.map(|u| id("u", u)),
+                owner_team_id: cs.owner.and_then(|u| w.users[u].team).map(|t| id("t", t)),
+                team_id: cs.team.map(|t| id("t", t)),
+                collaborator_ids: Default::default(),
+                region_id: cs.region.map(|r| id("r", r)),
+                product_line_ids: line.into_iter().collect(),
+                partner_id: cs.partner.map(|p| id("p", p)),
+            },
+        );
+    }
+    let lead_ids: Vec<String> = lead_facts.keys().cloned().collect();
     let deal_ids: Vec<String> = deal_facts.keys().cloned().collect();
     let ids: Vec<String> = facts.keys().cloned().collect();
     for i in 0..w.users.len() {
@@ -282,6 +322,45 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
                 .map(|(k, _)| k.clone())
                 .collect();
             prop_assert_eq!(&from_sql, &allowed, "deals of user {} {:?}", i, action);
+            let pred = access::predicate(&auth.subject, Resource::Lead, action);
+            let from_sql: BTreeSet<String> = leads::table
+                .filter(repo::leads::lead_condition(&pred))
+                .filter(leads::id.eq_any(&lead_ids))
+                .select(leads::id)
+                .load(c)
+                .unwrap()
+                .into_iter()
+                .collect();
+            let allowed: BTreeSet<String> = lead_facts
+                .iter()
+                .filter(|(_, f)| access::may(&auth.subject, Resource::Lead, action, f))
+                .map(|(k, _)| k.clone())
+                .collect();
+            prop_assert_eq!(&from_sql, &allowed, "leads of user {} {:?}", i, action);
+            // the list reads each scope branch on its own and merges them,
+            // page by page, into the same leads in the same order
+            let mut paged: Vec<String> = Vec::new();
+            let mut after = None;
+            loop {
+                let page =
+                    repo::leads::list(c, &pred, &Default::default(), after.clone(), 2).unwrap();
+                let Some(last) = page.last() else { break };
+                after = Some((last.created_at, last.id.clone()));
+                paged.extend(
+                    page.iter()
+                        .map(|r| r.id.clone())
+                        .filter(|l| lead_ids.contains(l)),
+                );
+            }
+            let mut whole: Vec<(chrono::NaiveDateTime, String)> = leads::table
+                .filter(repo::leads::lead_condition(&pred))
+                .filter(leads::id.eq_any(&lead_ids))
+                .select((leads::created_at, leads::id))
+                .load(c)
+                .unwrap();
+            whole.sort_by(|a, b| b.cmp(a));
+            let whole: Vec<String> = whole.into_iter().map(|(_, l)| l).collect();
+            prop_assert_eq!(&paged, &whole, "lead list of user {} {:?}", i, action);
             let pred = access::predicate(&auth.subject, Resource::Customer, action);
             let from_sql: BTreeSet<String> = customers::table
                 .filter(customer_condition(&pred))

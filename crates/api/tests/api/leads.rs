@@ -595,6 +595,8 @@ async fn conversion_makes_a_customer_and_contact_or_attaches_to_a_duplicate(app:
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["customer_created"], false);
     assert_eq!(r.body["customer_id"], json!(existing));
+    // taken from the queue by converting it
+    assert!(r.body["lead"]["owner_id"].is_string(), "{}", r.text);
 
     // or force a new one with a reason
     let l = lead(&admin, json!({"name": "周", "company": "上海老客户"})).await;

@@ -899,3 +899,165 @@ async fn a_full_scan_is_seen(app: TestApp) {
     );
 }
 db_test!(a_full_scan_is_seen);
+
+/// Lead lists: each alternative of a scope is read on its own (see
+/// `repo::leads::list`), from its own index; only the broad ones (everything,
+/// whole regions) may walk the newest-first index `leads_created`, and the
+/// queue filter the partial index of unowned leads, `leads_queue`.
+async fn lead_lists_read_their_own_indexes(app: TestApp) {
+    use kehu_api::repo::leads::{self as leads_store, LeadFilter, Placement, Writer};
+    use kehu_domain::lead::{Lead, LeadStatus, RawLead, Source};
+    let pool = app.db.pool();
+    let mut conn = pool.get().unwrap();
+    let c: &mut DbConnection = &mut conn;
+    kehu_api::seed::run(c, 200).expect("seed");
+    let reps: Vec<(String, Option<String>, Vec<String>)> = (0..7)
+        .map(|i| {
+            let id = repo::users::id_by_email_key(c, &format!("rep{i}@seed.example"))
+                .unwrap()
+                .unwrap();
+            let s = subject(c, &format!("rep{i}@seed.example"));
+            let team = repo::principal::load(c, &id, Via::Session)
+                .unwrap()
+                .unwrap()
+                .team_id;
+            (id, team, s.region_ids.into_iter().collect())
+        })
+        .collect();
+    let t0 = NaiveDateTime::parse_from_str("2026-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    db::write_tx(c, |c| {
+        for i in 0..4000usize {
+            // rep0, whose lists are checked, owns one lead in a hundred, as
+            // one rep among many would
+            let (rep, team, regions) = &reps[if i % 100 == 1 {
+                0
+            } else {
+                1 + i % (reps.len() - 1)
+            }];
+            let lead = Lead::create(
+                RawLead {
+                    name: Some(format!("线索{i}")),
+                    region_id: Some(regions.first().cloned()),
+                    source: Some(["referral", "web_form", "import"][i % 3].into()),
+                    ..Default::default()
+                },
+                &Source::known(Source::MANUAL),
+            )
+            .unwrap();
+            let queued = i % 5 == 0;
+            let p = Placement {
+                status: Some(
+                    [
+                        LeadStatus::New,
+                        LeadStatus::Contacted,
+                        LeadStatus::Qualified,
+                    ][i % 3],
+                ),
+                owner_id: (!queued).then(|| rep.clone()),
+                team_id: team.clone(),
+                score: 10,
+                ..Default::default()
+            };
+            leads_store::insert(
+                c,
+                &db::new_id(),
+                &lead,
+                &p,
+                Writer::default(),
+                t0 + Duration::minutes(i as i64),
+            )?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    db::analyze(c).unwrap();
+    if c.backend() == db::Backend::Postgres {
+        c.batch_execute("SET enable_seqscan = off; SET enable_mergejoin = off")
+            .unwrap();
+    }
+    let (rep0, team0, _) = reps[0].clone();
+    let filters: Vec<(&str, LeadFilter)> = vec![
+        ("no filter", LeadFilter::default()),
+        (
+            "status",
+            LeadFilter {
+                status: Some("contacted".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "owner",
+            LeadFilter {
+                owner_id: Some(rep0.clone()),
+                ..Default::default()
+            },
+        ),
+        (
+            "queue",
+            LeadFilter {
+                queue: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "team queue",
+            LeadFilter {
+                queue: true,
+                queue_team_id: team0.clone(),
+                ..Default::default()
+            },
+        ),
+        (
+            "source",
+            LeadFilter {
+                source: Some("referral".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for who in [
+        "rep0@seed.example",
+        "manager0@seed.example",
+        "admin@seed.example",
+        "dealer0@seed.example",
+    ] {
+        let s = subject(c, who);
+        let scope = access::predicate(&s, Resource::Lead, Action::Read);
+        for branch in leads_store::list_branches(&scope) {
+            for (fname, f) in &filters {
+                let q = leads_store::list_query(leads_store::lead_condition(&branch), f, None, 51)
+                    .select(leads_store::LeadRow::as_select());
+                let plan = explain::plan(c, q).unwrap();
+                checked += 1;
+                for r in plan
+                    .whole_reads()
+                    .into_iter()
+                    .filter(|r| r.table == "leads")
+                {
+                    let ok = match r.index.as_deref() {
+                        Some("leads_created") => broad(&branch),
+                        Some("leads_queue") => f.queue,
+                        _ => false,
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "{who} × {branch:?} × {fname}: reads all of leads (index {:?})\n{}",
+                            r.index,
+                            plan.render()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 30, "only {checked} plans checked");
+    assert!(
+        failures.is_empty(),
+        "{} of {checked}:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+db_test!(lead_lists_read_their_own_indexes);

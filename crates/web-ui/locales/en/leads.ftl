@@ -84,3 +84,4 @@ lead-deal-currency = Currency
 lead-deal-amount-invalid = Enter an amount such as 12000 or 12000.50.
 lead-deal-close = Expected close date
 lead-converted-deal = An opportunity was opened.
+lead-score-n = { $score } points

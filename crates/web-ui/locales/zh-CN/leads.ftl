@@ -84,3 +84,4 @@ lead-deal-currency = 币种
 lead-deal-amount-invalid = 请输入金额，例如 12000 或 12000.50。
 lead-deal-close = 预计成交日期
 lead-converted-deal = 已创建商机。
+lead-score-n = { $score } 分

@@ -84,3 +84,4 @@ lead-deal-currency = 幣別
 lead-deal-amount-invalid = 請輸入金額，例如 12000 或 12000.50。
 lead-deal-close = 預計成交日期
 lead-converted-deal = 已建立商機。
+lead-score-n = { $score } 分

@@ -189,7 +189,12 @@ pub async fn convert(
                 )?),
                 None => None,
             };
+            let owner = cur
+                .owner_id
+                .clone()
+                .unwrap_or_else(|| auth.user_id().to_owned());
             let to = Converted {
+                owner_id: &owner,
                 customer_id: &customer_id,
                 contact_id: contact_id.as_deref(),
                 opportunity_id: opportunity_id.as_deref(),

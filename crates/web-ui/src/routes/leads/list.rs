@@ -67,7 +67,7 @@ pub fn LeadsPage() -> impl IntoView {
                                 <span class="cust-row__meta">{l.company.clone().unwrap_or_default()}</span>
                             </td>
                             <td>{status_badge(i18n, &l.status)}</td>
-                            <td class="lead-score" data-testid="lead-score">{l.score}</td>
+                            <td class="lead-score" data-testid="lead-score">{i18n.t_args("lead-score-n", &[("score", l.score.into())])}</td>
                             <td>{source_label(i18n, &l.source)}</td>
                             <td data-testid="lead-owner">{owner}</td>
                         </tr>
