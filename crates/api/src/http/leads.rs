@@ -262,7 +262,7 @@ pub struct LeadQuery {
     #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub team: Option<String>,
     /// Words that must appear in the name, company, phone or e-mail.
-    #[param(max_length = 200)]
+    #[param(pattern = "^[^\\x00]*$", max_length = 200)]
     pub q: Option<String>,
     #[param(pattern = "^[a-z0-9_]{0,40}$")]
     pub source: Option<String>,
@@ -334,7 +334,9 @@ pub async fn list(
         owner_id: opt_id("owner", q.owner)?.map(|o| if o == "me" { me.clone() } else { o }),
         queue,
         queue_team_id: opt_id("team", q.team)?,
-        terms: kehu_domain::text::search_terms(&non_empty(q.q).unwrap_or_default()),
+        terms: kehu_domain::text::search_terms(
+            &super::extract::check_query_text("q", &q.q, 200)?.unwrap_or_default(),
+        ),
         source,
         campaign: non_empty(q.campaign).map(|c| c.trim().to_owned()),
     };

@@ -4,7 +4,7 @@
 
 use super::cursor;
 use super::customers::changed_by;
-use super::extract::{Body, IfMatch, etag, id, non_empty, opt_id};
+use super::extract::{Body, IfMatch, check_query_text, etag, id, non_empty, opt_id};
 use super::idempotency::{self, Created, IdempotencyKey};
 use super::org::stale;
 use super::wire::opportunities::*;
@@ -336,7 +336,7 @@ pub struct OpportunityQuery {
     #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub customer_id: Option<String>,
     /// Words in the name or campaign.
-    #[param(max_length = 200)]
+    #[param(pattern = "^[^\\x00]*$", max_length = 200)]
     pub q: Option<String>,
     /// Expected close on or after this day, `YYYY-MM-DD`.
     #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
@@ -380,17 +380,10 @@ pub(crate) fn filter_of(
     q: Option<String>,
 ) -> Result<OpportunityFilter, ApiError> {
     let me = auth.user_id().to_owned();
-    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::bad_field(
-            "q",
-            "too_long",
-            "must be at most 200 characters",
-        ));
-    }
     Ok(OpportunityFilter {
         pipeline_id: opt_id("pipeline_id", pipeline_id)?,
         owner_id: opt_id("owner_id", owner_id)?.map(|o| if o == "me" { me } else { o }),
-        terms: non_empty(q)
+        terms: check_query_text("q", &q, 200)?
             .map(|q| text::search_terms(&q))
             .unwrap_or_default(),
         ..Default::default()

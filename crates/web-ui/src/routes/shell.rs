@@ -23,6 +23,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let is_admin = move || session.me().is_some_and(|m| m.can("user", "create"));
     let sells = move || session.me().is_some_and(|m| m.can("opportunity", "read"));
     let manages = move || super::sales::reads_team(session);
+    let more = RwSignal::new(false);
     let user_line = move || {
         session.me().map(|me| {
             let roles = me.roles.iter().map(|r| i18n.try_t(&format!("role-{}", r.id)).unwrap_or(r.name.clone())).collect::<Vec<_>>().join(", ");
@@ -93,17 +94,33 @@ pub fn Shell(children: Children) -> impl IntoView {
                         {move || i18n.t("nav-pipeline")}
                     </a>
                 </Show>
-                <a href="/customers/new" class="tabbar__item tabbar__item--primary" data-testid="tab-new-customer" aria-current=router.current("/customers/new")>
-                    <span class="tabbar__icon" aria-hidden="true">"+"</span>
-                    {move || i18n.t("nav-new-customer")}
-                </a>
-                <Show when=is_admin>
-                    <a href="/admin/users" class="tabbar__item" data-testid="tab-admin" aria-current=router.current("/admin")>
-                        <span class="tabbar__icon" aria-hidden="true">"⚙"</span>
-                        {move || i18n.t("nav-admin")}
-                    </a>
-                </Show>
+                // the rest opens in a sheet: a phone's bar holds five at most
+                <button type="button" class="tabbar__item" data-testid="tab-more"
+                    aria-expanded=move || more.get().to_string()
+                    on:click=move |_| more.update(|m| *m = !*m)>
+                    <span class="tabbar__icon" aria-hidden="true">"⋯"</span>
+                    {move || i18n.t("nav-more")}
+                </button>
             </nav>
+            <Show when=move || more.get()>
+                <div class="more-sheet" data-testid="more-sheet" role="dialog" aria-label=move || i18n.t("nav-more")
+                    on:click=move |_| more.set(false)>
+                    <nav class="more-sheet__links">
+                        <a href="/customers/new" data-testid="more-new-customer">"+ " {move || i18n.t("nav-new-customer")}</a>
+                        <Show when=sells>
+                            <a href="/opportunities" data-testid="more-opportunities">{move || i18n.t("nav-opportunities")}</a>
+                            <a href="/forecast" data-testid="more-forecast">{move || i18n.t("nav-forecast")}</a>
+                        </Show>
+                        <Show when=manages>
+                            <a href="/performance" data-testid="more-performance">{move || i18n.t("nav-performance")}</a>
+                        </Show>
+                        <a href="/notifications" data-testid="more-notifications">{move || i18n.t("nav-notifications")}</a>
+                        <Show when=is_admin>
+                            <a href="/admin/users" data-testid="more-admin">{move || i18n.t("nav-admin")}</a>
+                        </Show>
+                    </nav>
+                </div>
+            </Show>
         </Show>
     }
 }

@@ -25,7 +25,7 @@ pub struct BoardQuery {
     #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub owner_id: Option<String>,
     /// Words in the name or campaign.
-    #[param(max_length = 200)]
+    #[param(pattern = "^[^\\x00]*$", max_length = 200)]
     pub q: Option<String>,
 }
 
