@@ -84,6 +84,10 @@ def scenarios(rep, admin, cid):
         # twelve months of the seeded deals (one per customer), as the floor's window
         ("forecast_admin", admin, "GET", "/api/v1/forecast?period=month&periods=12&from=2025-12-01", None),
         ("forecast_rep", rep, "GET", "/api/v1/forecast?period=month&periods=12&from=2025-12-01", None),
+        # the rep's deals and board (one deal per seeded customer); leads are
+        # not seeded yet, so their list is not timed
+        ("deals_rep", rep, "GET", "/api/v1/opportunities?limit=50&owner_id=me", None),
+        ("board_rep", rep, "GET", "/api/v1/opportunities/board", None),
     ]
 
 
@@ -192,7 +196,8 @@ def table(db, seed_line, rows):
     imp = rows.pop("_import", None)
     body = "".join(
         f"| {n} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {r['errors']} | {r.get('floor_qps', 0):.0f} | "
-        f"{r.get('floor_p50', 0):.2f} | {r['p50'] / max(r.get('floor_p50', 1e-9), 1e-9):.1f}× | {r['load']:.1f} |\n"
+        f"{r.get('floor_p50', 0):.2f} | "
+        f"{(format(r['p50'] / r['floor_p50'], '.1f') + '×') if r.get('floor_p50') else '—'} | {r['load']:.1f} |\n"
         for n, r in rows.items())
     text = f"### {db}\n\n{seed_line}\n\n{head}{body}"
     for n, r in rows.items():

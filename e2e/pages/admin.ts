@@ -32,8 +32,18 @@ export class AdminFrame {
   constructor(readonly page: Page) {
     this.title = page.getByTestId('admin-title');
     this.notAllowed = page.getByTestId('admin-not-allowed');
-    // the top navigation on desktops, the tab bar on phones
-    this.navLink = page.getByTestId(/^(nav|tab)-admin$/).filter({ visible: true });
+    // the top navigation on desktops; on phones the tab bar's "More", whose
+    // sheet holds administration
+    this.navLink = page.getByTestId(/^(nav-admin|tab-more)$/).filter({ visible: true });
+  }
+
+  /** Goes to administration the way a user does, on a desktop or a phone. */
+  async openFromNav() {
+    await this.navLink.click();
+    const more = this.page.getByTestId('more-admin');
+    if (await this.page.getByTestId('more-sheet').isVisible()) {
+      await more.click();
+    }
   }
 
   async open(path: 'users' | 'org' | 'roles' | 'api-keys') {

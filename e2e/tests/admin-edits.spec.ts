@@ -131,7 +131,7 @@ test('the navigation crosses between my day, administration and customers, and t
   await expect(page).toHaveURL(/\/day$/);
   await expect(page.getByTestId('day-heading')).toBeVisible();
   // administration is a module of its own: the click loads it, still signed in
-  await users.navLink.click();
+  await users.openFromNav();
   await expect(page).toHaveURL(/\/admin\/users$/);
   await expect(users.table).toBeVisible();
   await page.getByTestId('subnav-roles').click();
