@@ -90,13 +90,6 @@ peers = ["$peer1", "$peer2"]
 [checks.missing_required_header]
 expected-statuses = ["400", "401", "403", "406", "415", "422", "428"]
 
-# How the company sells (pipelines, loss reasons, competitors, quotas, lead
-# forms and rules) is company data every seller reads, whoever wrote it; the
-# board shows such a pipeline around the caller's own deals, whose scope the
-# access matrix test checks.
-[[operations]]
-include-path-regex = "^/api/v1/(opportunities/board|pipelines|loss-reasons|competitors|quotas|lead-forms|lead-assignment-rules|lead-score-rules)"
-checks.object_level_authorization.enabled = false
 EOF
   # Roles that read every customer (administrators, service, marketing) share
   # every object with their peer by design, including each contact's history,
@@ -104,13 +97,19 @@ EOF
   # that everyone sees everything. It runs for the roles whose peers must be
   # kept apart: managers, reps, partners and API keys.
   exclude="positive_data_acceptance"
+  skip=()
   case "$run" in
     admin | service_agent | marketing) exclude="$exclude,object_level_authorization" ;;
+    # The board shows a pipeline, which is company data every seller reads,
+    # whoever wrote it, around the caller's own deals; the check would take
+    # the pipeline for a peer's object. The board is fuzzed in the runs
+    # above, and its deals' scope is checked by the access matrix test.
+    *) skip=(--exclude-path-regex '^/api/v1/opportunities/board$') ;;
   esac
   log "run $run: as $user, peers $peer1 and $peer2"
   rc=0
   (cd "$dir" && "$VENV/bin/schemathesis" --config-file "$dir/schemathesis.toml" --no-color run "$BASE/api/openapi.json" \
-    --checks all --exclude-checks "$exclude" \
+    --checks all --exclude-checks "$exclude" "${skip[@]}" \
     --phases "$PHASES" -n "$EXAMPLES" --seed "$SEED" --generation-deterministic --workers 1 \
     --suppress-health-check all --report junit --report-junit-path "$dir/junit.xml") \
     >"$dir/out.txt" 2>&1 || rc=$?

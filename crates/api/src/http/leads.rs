@@ -266,7 +266,7 @@ pub struct LeadQuery {
     pub q: Option<String>,
     #[param(pattern = "^[a-z0-9_]{0,40}$")]
     pub source: Option<String>,
-    #[param(max_length = 100)]
+    #[param(pattern = "^[^\\x00]*$", max_length = 100)]
     pub campaign: Option<String>,
     /// 1 to 200, default 50.
     #[param(minimum = 1, maximum = 200)]
@@ -338,7 +338,7 @@ pub async fn list(
             &super::extract::check_query_text("q", &q.q, 200)?.unwrap_or_default(),
         ),
         source,
-        campaign: non_empty(q.campaign).map(|c| c.trim().to_owned()),
+        campaign: super::extract::check_query_text("campaign", &q.campaign, 100)?,
     };
     if f.queue_team_id.is_some() && !f.queue {
         return Err(ApiError::bad_field(
