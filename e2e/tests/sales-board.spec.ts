@@ -55,8 +55,11 @@ test('a move over someone else\'s change reads the board again and says so', asy
   await expect(board.card(deal.name)).toBeVisible();
   // meanwhile, elsewhere: the deal changes (the board still holds the old version)
   await tickViaApi(request, rep.token, deal.id, 'Met the buyer');
+  // the board reads itself again after the refusal; the next move waits for it
+  const reread = page.waitForResponse((r) => r.url().includes('/api/v1/opportunities/board') && r.ok());
   await board.card(deal.name).getByTestId('deal-card-move').selectOption(propose.id);
   await expect(board.refused).toContainText('changed this deal meanwhile');
+  await reread;
   await expect(board.column(discover.id).getByTestId('deal-card').filter({ hasText: deal.name })).toBeVisible();
   expect(await dealStage(request, rep.token, deal.id)).toBe(discover.id);
   // the board was read again: the next move goes through

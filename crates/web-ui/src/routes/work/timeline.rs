@@ -91,12 +91,20 @@ fn Timeline(customer: CustomerName) -> impl IntoView {
             }
         });
     };
+    // each change of a filter asks again; only the latest question's answer
+    // is shown, whichever arrives last
+    let asked = StoredValue::new(0u64);
     let load = move || {
         let p = path(None);
         first.set(None);
         older.set(Vec::new());
+        let this = asked.get_value() + 1;
+        asked.set_value(this);
         spawn_local(async move {
             let r = session.get_json::<Page<TimelineEntry>>(&p).await;
+            if asked.try_get_value() != Some(this) {
+                return;
+            }
             if let Ok(page) = &r {
                 learn(&page.data);
             }
