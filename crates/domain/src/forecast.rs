@@ -179,6 +179,89 @@ pub fn month_end(d: Date) -> Date {
     Date::new(d.year(), d.month(), days_in_month(d.year(), d.month())).expect("valid day")
 }
 
+/// A holder's quota for a period, from their quotas `(kind, start, amount)`:
+/// one set for the period itself, else the monthly ones within it added up;
+/// `None` without any.
+pub fn quota(period: Period, quotas: &[(PeriodKind, Date, i64)]) -> Option<i64> {
+    if let Some(q) = quotas
+        .iter()
+        .find(|(k, d, _)| *k == period.kind && period.contains(*d))
+    {
+        return Some(q.2);
+    }
+    let months: Vec<i64> = quotas
+        .iter()
+        .filter(|(k, d, _)| *k == PeriodKind::Month && period.contains(*d))
+        .map(|q| q.2)
+        .collect();
+    (!months.is_empty()).then(|| months.iter().sum())
+}
+
+/// What a group of deals adds to one period of the forecast.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sums {
+    /// Open and won deals.
+    pub count: i64,
+    /// Open (not omitted) and won amounts.
+    pub amount: i64,
+    /// Open deals weighted by their probability, plus won amounts.
+    pub weighted: i64,
+    pub pipeline: i64,
+    pub best_case: i64,
+    pub commit: i64,
+    /// Won.
+    pub closed: i64,
+    /// Open deals their owners left out of the forecast.
+    pub omitted: i64,
+}
+
+impl Sums {
+    /// Counts `count` deals of one status and category: a win counts in
+    /// full, an omitted deal in nothing but `omitted`, an open deal by its
+    /// weighted amount and under its category. Lost deals are not asked.
+    pub fn add(
+        &mut self,
+        status: crate::opportunity::Status,
+        category: crate::pipeline::ForecastCategory,
+        count: i64,
+        amount: i64,
+        weighted: i64,
+    ) {
+        use crate::opportunity::Status;
+        use crate::pipeline::ForecastCategory as C;
+        self.count += count;
+        match (status, category) {
+            (Status::Won, _) => {
+                self.closed += amount;
+                self.amount += amount;
+                self.weighted += amount;
+            }
+            (_, C::Omitted) => self.omitted += amount,
+            (_, category) => {
+                self.amount += amount;
+                self.weighted += weighted;
+                match category {
+                    C::BestCase => self.best_case += amount,
+                    C::Commit => self.commit += amount,
+                    _ => self.pipeline += amount,
+                }
+            }
+        }
+    }
+
+    /// The sums of two groups together.
+    pub fn merge(&mut self, o: &Sums) {
+        self.count += o.count;
+        self.amount += o.amount;
+        self.weighted += o.weighted;
+        self.pipeline += o.pipeline;
+        self.best_case += o.best_case;
+        self.commit += o.commit;
+        self.closed += o.closed;
+        self.omitted += o.omitted;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +341,52 @@ mod tests {
             None,
             "a new deal without activity is not stale yet"
         );
+    }
+
+    #[test]
+    fn a_periods_own_quota_wins_over_its_months() {
+        let q4 = Period::of(PeriodKind::Quarter, d(2026, 10, 1));
+        let months = [
+            (PeriodKind::Month, d(2026, 10, 1), 10),
+            (PeriodKind::Month, d(2026, 11, 1), 20),
+            (PeriodKind::Month, d(2027, 1, 1), 99),
+        ];
+        assert_eq!(quota(q4, &months), Some(30));
+        let mut both = months.to_vec();
+        both.push((PeriodKind::Quarter, d(2026, 10, 1), 100));
+        assert_eq!(quota(q4, &both), Some(100));
+        assert_eq!(
+            quota(Period::of(PeriodKind::Month, d(2026, 12, 1)), &months),
+            None
+        );
+    }
+
+    #[test]
+    fn wins_count_in_full_omitted_deals_only_as_omitted() {
+        use crate::opportunity::Status;
+        use crate::pipeline::ForecastCategory as C;
+        let mut s = Sums::default();
+        s.add(Status::Won, C::Closed, 1, 100, 100);
+        s.add(Status::Open, C::Commit, 2, 200, 150);
+        s.add(Status::Open, C::Omitted, 1, 50, 25);
+        s.add(Status::Open, C::Pipeline, 1, 10, 1);
+        assert_eq!(
+            s,
+            Sums {
+                count: 5,
+                amount: 310,
+                weighted: 251,
+                pipeline: 10,
+                best_case: 0,
+                commit: 200,
+                closed: 100,
+                omitted: 50,
+            }
+        );
+        let mut t = Sums::default();
+        t.merge(&s);
+        t.merge(&s);
+        assert_eq!(t.weighted, 502);
     }
 
     proptest! {

@@ -16,8 +16,9 @@ use kehu_domain::FieldError;
 use kehu_domain::access::{Action, Resource};
 use kehu_domain::date::Date;
 use kehu_domain::error::Collector;
-use kehu_domain::forecast::{self as rules, PERIODS_MAX, Period, PeriodKind};
+use kehu_domain::forecast::{self as rules, PERIODS_MAX, Period, PeriodKind, Sums};
 use kehu_domain::opportunity::{self as deal, Currency};
+use kehu_domain::pipeline::ForecastCategory;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::IntoParams;
@@ -157,6 +158,31 @@ pub async fn forecast(
     Ok(HttpResponse::Ok().json(out))
 }
 
+fn row(
+    p: Period,
+    group_id: Option<String>,
+    group_name: Option<String>,
+    s: &Sums,
+    quota_minor: Option<i64>,
+) -> ForecastRow {
+    ForecastRow {
+        period: p.label(),
+        period_start: p.start.to_string(),
+        group_id,
+        group_name,
+        count: s.count,
+        amount_minor: s.amount,
+        weighted_minor: s.weighted,
+        pipeline_minor: s.pipeline,
+        best_case_minor: s.best_case,
+        commit_minor: s.commit,
+        closed_minor: s.closed,
+        omitted_minor: s.omitted,
+        quota_minor,
+        attainment_percent: rules::attainment(s.closed, quota_minor),
+    }
+}
+
 fn assemble(
     c: &mut DbConnection,
     kind: PeriodKind,
@@ -171,121 +197,67 @@ fn assemble(
             .ok()
             .map(|d| Period::of(kind, d))
     };
-    let mut rows: BTreeMap<(Period, Option<String>), ForecastRow> = BTreeMap::new();
-    let blank = |p: Period, g: Option<String>| ForecastRow {
-        period: p.label(),
-        period_start: p.start.to_string(),
-        group_id: g,
-        group_name: None,
-        count: 0,
-        amount_minor: 0,
-        weighted_minor: 0,
-        pipeline_minor: 0,
-        best_case_minor: 0,
-        commit_minor: 0,
-        closed_minor: 0,
-        omitted_minor: 0,
-        quota_minor: None,
-        attainment_percent: None,
-    };
+    let mut rows: BTreeMap<(Period, Option<String>), Sums> = BTreeMap::new();
     for cell in cells {
-        let Some(p) = period_of(&cell.month) else {
+        let (Some(p), Some(status), Some(category)) = (
+            period_of(&cell.month),
+            deal::Status::parse(&cell.status),
+            ForecastCategory::parse(&cell.category),
+        ) else {
             continue;
         };
-        let r = rows
-            .entry((p, cell.group.clone()))
-            .or_insert_with(|| blank(p, cell.group.clone()));
-        r.count += cell.count;
-        match (cell.status.as_str(), cell.category.as_str()) {
-            ("won", _) => {
-                r.closed_minor += cell.amount;
-                r.amount_minor += cell.amount;
-                r.weighted_minor += cell.amount;
-            }
-            (_, "omitted") => r.omitted_minor += cell.amount,
-            (_, cat) => {
-                r.amount_minor += cell.amount;
-                r.weighted_minor += cell.weighted;
-                match cat {
-                    "best_case" => r.best_case_minor += cell.amount,
-                    "commit" => r.commit_minor += cell.amount,
-                    _ => r.pipeline_minor += cell.amount,
-                }
-            }
-        }
+        rows.entry((p, cell.group)).or_default().add(
+            status,
+            category,
+            cell.count,
+            cell.amount,
+            cell.weighted,
+        );
     }
-    // quotas: a user's for owner rows, a team's for team rows; monthly
-    // quotas add up within a quarter
-    let quota_for = |p: Period, g: &Option<String>| -> Option<i64> {
-        let g = g.as_ref()?;
-        let mine: Vec<&QuotaRow> = quotas
-            .iter()
-            .filter(|q| match group {
-                GroupBy::Owner => q.user_id.as_ref() == Some(g),
-                GroupBy::Team => q.team_id.as_ref() == Some(g),
-                _ => false,
-            })
-            .filter(|q| {
-                Date::parse("period_start", &q.period_start)
-                    .ok()
-                    .is_some_and(|d| p.contains(d))
-            })
-            .filter(|q| q.period_kind == kind.as_str() || q.period_kind == "month")
-            .collect();
-        // a quota for the period itself wins over the months summed
-        if let Some(q) = mine.iter().find(|q| q.period_kind == kind.as_str()) {
-            return Some(q.amount_minor);
-        }
-        (!mine.is_empty()).then(|| mine.iter().map(|q| q.amount_minor).sum())
-    };
-    // every quota holder appears, even with no deals yet
+    // a user's quotas for owner rows, a team's for team rows
+    let mut held: BTreeMap<String, Vec<(PeriodKind, Date, i64)>> = BTreeMap::new();
     for q in &quotas {
-        let g = match group {
+        let holder = match group {
             GroupBy::Owner => q.user_id.clone(),
             GroupBy::Team => q.team_id.clone(),
             _ => None,
         };
-        if g.is_none() {
+        let (Some(h), Some(k), Ok(d)) = (
+            holder,
+            PeriodKind::parse(&q.period_kind),
+            Date::parse("period_start", &q.period_start),
+        ) else {
             continue;
+        };
+        // every quota holder appears, even with no deals yet
+        let p = Period::of(kind, d);
+        if periods.contains(&p) {
+            rows.entry((p, Some(h.clone()))).or_default();
         }
-        if let Some(p) = Date::parse("period_start", &q.period_start)
-            .ok()
-            .map(|d| Period::of(kind, d))
-            .filter(|p| periods.contains(p))
-        {
-            rows.entry((p, g.clone())).or_insert_with(|| blank(p, g));
-        }
+        held.entry(h).or_default().push((k, d, q.amount_minor));
     }
     let ids: Vec<String> = rows.keys().filter_map(|k| k.1.clone()).collect();
     let names = group_names(c, group, &ids)?;
+    let mut totals: BTreeMap<Period, (Sums, Option<i64>)> =
+        periods.iter().map(|p| (*p, Default::default())).collect();
     let mut out_rows = Vec::new();
-    let mut totals: BTreeMap<Period, ForecastRow> =
-        periods.iter().map(|p| (*p, blank(*p, None))).collect();
-    for ((p, g), mut r) in rows {
-        r.quota_minor = quota_for(p, &g);
-        r.attainment_percent = rules::attainment(r.closed_minor, r.quota_minor);
-        r.group_name = g.as_ref().and_then(|g| names.get(g).cloned());
+    for ((p, g), sums) in rows {
+        let quota = g
+            .as_ref()
+            .and_then(|g| held.get(g))
+            .and_then(|qs| rules::quota(p, qs));
         if let Some(t) = totals.get_mut(&p) {
-            t.count += r.count;
-            t.amount_minor += r.amount_minor;
-            t.weighted_minor += r.weighted_minor;
-            t.pipeline_minor += r.pipeline_minor;
-            t.best_case_minor += r.best_case_minor;
-            t.commit_minor += r.commit_minor;
-            t.closed_minor += r.closed_minor;
-            t.omitted_minor += r.omitted_minor;
-            if let Some(qm) = r.quota_minor {
-                t.quota_minor = Some(t.quota_minor.unwrap_or(0) + qm);
+            t.0.merge(&sums);
+            if let Some(q) = quota {
+                t.1 = Some(t.1.unwrap_or(0) + q);
             }
         }
-        out_rows.push(r);
+        let name = g.as_ref().and_then(|g| names.get(g).cloned());
+        out_rows.push(row(p, g, name, &sums, quota));
     }
     let totals = totals
-        .into_values()
-        .map(|mut t| {
-            t.attainment_percent = rules::attainment(t.closed_minor, t.quota_minor);
-            t
-        })
+        .into_iter()
+        .map(|(p, (sums, quota))| row(p, None, None, &sums, quota))
         .collect();
     Ok(Forecast {
         period: kind.as_str().to_owned(),
