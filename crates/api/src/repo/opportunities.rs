@@ -3,14 +3,18 @@
 
 use super::access_sql::{OpportunityCondition, branches, opportunity_condition};
 use crate::db::schema::{
-    competitor_activities, competitors, contacts, customers, opportunities, opportunity_checklist,
-    opportunity_competitors, opportunity_contacts, opportunity_stage_history, users,
+    contacts, customers, opportunities, opportunity_contacts, opportunity_stage_history, users,
 };
 use crate::db::{self, Db, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use kehu_domain::access::Predicate;
 use std::collections::HashMap;
+
+mod deal_competitors;
+mod stays;
+pub use deal_competitors::*;
+pub use stays::*;
 
 diesel::define_sql_function! {
     /// Both backends' `lower`: search terms are lower case.
@@ -448,76 +452,6 @@ pub fn save(c: &mut DbConnection, r: &OpportunityRow, expected: i64) -> QueryRes
     Ok(n == 1)
 }
 
-/// One stay in a stage.
-#[derive(Debug, Clone, Queryable)]
-pub struct StayRow {
-    pub from_stage_id: Option<String>,
-    pub stage_id: String,
-    pub entered_at: NaiveDateTime,
-    pub left_at: Option<NaiveDateTime>,
-    pub by_user_id: Option<String>,
-}
-
-pub fn history(c: &mut DbConnection, id: &str) -> QueryResult<Vec<StayRow>> {
-    opportunity_stage_history::table
-        .filter(opportunity_stage_history::opportunity_id.eq(id))
-        .order((
-            opportunity_stage_history::entered_at,
-            opportunity_stage_history::id,
-        ))
-        .select((
-            opportunity_stage_history::from_stage_id,
-            opportunity_stage_history::stage_id,
-            opportunity_stage_history::entered_at,
-            opportunity_stage_history::left_at,
-            opportunity_stage_history::by_user_id,
-        ))
-        .load(c)
-}
-
-/// Ticked items: `(item, done_at, done_by)`.
-pub fn ticks(
-    c: &mut DbConnection,
-    id: &str,
-) -> QueryResult<Vec<(String, NaiveDateTime, Option<String>)>> {
-    opportunity_checklist::table
-        .filter(opportunity_checklist::opportunity_id.eq(id))
-        .select((
-            opportunity_checklist::item_id,
-            opportunity_checklist::done_at,
-            opportunity_checklist::done_by,
-        ))
-        .load(c)
-}
-
-pub fn tick(
-    c: &mut DbConnection,
-    id: &str,
-    item: &str,
-    done: bool,
-    at: NaiveDateTime,
-    by: Author,
-) -> QueryResult<()> {
-    diesel::delete(
-        opportunity_checklist::table
-            .filter(opportunity_checklist::opportunity_id.eq(id))
-            .filter(opportunity_checklist::item_id.eq(item)),
-    )
-    .execute(c)?;
-    if done {
-        diesel::insert_into(opportunity_checklist::table)
-            .values((
-                opportunity_checklist::opportunity_id.eq(id),
-                opportunity_checklist::item_id.eq(item),
-                opportunity_checklist::done_at.eq(at),
-                opportunity_checklist::done_by.eq(by.user_id),
-                opportunity_checklist::api_key_id.eq(by.api_key_id),
-            ))
-            .execute(c)?;
-    }
-    Ok(())
-}
-
 /// Bumps the version after a change to a part of the deal (a tick, a
 /// competitor), so that an ETag read before it no longer matches.
 pub fn touch(
@@ -537,153 +471,6 @@ pub fn touch(
     ))
     .execute(c)?;
     Ok(n == 1)
-}
-
-#[derive(Debug, Clone, Queryable)]
-pub struct DealCompetitorRow {
-    pub competitor_id: String,
-    pub name: String,
-    pub strengths: Option<String>,
-    pub weaknesses: Option<String>,
-    pub status: String,
-}
-
-pub fn competitors_of(c: &mut DbConnection, id: &str) -> QueryResult<Vec<DealCompetitorRow>> {
-    opportunity_competitors::table
-        .inner_join(
-            competitors::table.on(competitors::id.eq(opportunity_competitors::competitor_id)),
-        )
-        .filter(opportunity_competitors::opportunity_id.eq(id))
-        .order((competitors::name, competitors::id))
-        .select((
-            opportunity_competitors::competitor_id,
-            competitors::name,
-            opportunity_competitors::strengths,
-            opportunity_competitors::weaknesses,
-            opportunity_competitors::status,
-        ))
-        .load(c)
-}
-
-/// `(id, competitor, happened_on, note, created_by, created_at)`, newest first.
-pub type CompetitorActivityRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    NaiveDateTime,
-);
-
-pub fn competitor_activities(
-    c: &mut DbConnection,
-    id: &str,
-) -> QueryResult<Vec<CompetitorActivityRow>> {
-    competitor_activities::table
-        .filter(competitor_activities::opportunity_id.eq(id))
-        .order((
-            competitor_activities::happened_on.desc(),
-            competitor_activities::created_at.desc(),
-        ))
-        .select((
-            competitor_activities::id,
-            competitor_activities::competitor_id,
-            competitor_activities::happened_on,
-            competitor_activities::note,
-            competitor_activities::created_by,
-            competitor_activities::created_at,
-        ))
-        .load(c)
-}
-
-pub fn has_competitor(c: &mut DbConnection, id: &str, competitor: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        opportunity_competitors::table
-            .filter(opportunity_competitors::opportunity_id.eq(id))
-            .filter(opportunity_competitors::competitor_id.eq(competitor)),
-    ))
-    .get_result(c)
-}
-
-pub fn add_competitor(
-    c: &mut DbConnection,
-    id: &str,
-    competitor: &str,
-    strengths: Option<&str>,
-    weaknesses: Option<&str>,
-    status: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(opportunity_competitors::table)
-        .values((
-            opportunity_competitors::opportunity_id.eq(id),
-            opportunity_competitors::competitor_id.eq(competitor),
-            opportunity_competitors::strengths.eq(strengths),
-            opportunity_competitors::weaknesses.eq(weaknesses),
-            opportunity_competitors::status.eq(status),
-            opportunity_competitors::created_at.eq(now),
-        ))
-        .execute(c)
-        .map(|_| ())
-}
-
-pub fn update_competitor(
-    c: &mut DbConnection,
-    id: &str,
-    competitor: &str,
-    strengths: Option<&str>,
-    weaknesses: Option<&str>,
-    status: &str,
-) -> QueryResult<usize> {
-    diesel::update(
-        opportunity_competitors::table
-            .filter(opportunity_competitors::opportunity_id.eq(id))
-            .filter(opportunity_competitors::competitor_id.eq(competitor)),
-    )
-    .set((
-        opportunity_competitors::strengths.eq(strengths),
-        opportunity_competitors::weaknesses.eq(weaknesses),
-        opportunity_competitors::status.eq(status),
-    ))
-    .execute(c)
-}
-
-pub fn remove_competitor(c: &mut DbConnection, id: &str, competitor: &str) -> QueryResult<usize> {
-    diesel::delete(
-        competitor_activities::table
-            .filter(competitor_activities::opportunity_id.eq(id))
-            .filter(competitor_activities::competitor_id.eq(competitor)),
-    )
-    .execute(c)?;
-    diesel::delete(
-        opportunity_competitors::table
-            .filter(opportunity_competitors::opportunity_id.eq(id))
-            .filter(opportunity_competitors::competitor_id.eq(competitor)),
-    )
-    .execute(c)
-}
-
-pub fn add_competitor_activity(
-    c: &mut DbConnection,
-    id: &str,
-    competitor: &str,
-    happened_on: &str,
-    note: &str,
-    by: Option<&str>,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::insert_into(competitor_activities::table)
-        .values((
-            competitor_activities::id.eq(db::new_id()),
-            competitor_activities::opportunity_id.eq(id),
-            competitor_activities::competitor_id.eq(competitor),
-            competitor_activities::happened_on.eq(happened_on),
-            competitor_activities::note.eq(note),
-            competitor_activities::created_by.eq(by),
-            competitor_activities::created_at.eq(now),
-        ))
-        .execute(c)
-        .map(|_| ())
 }
 
 /// Which of these contacts are not the customer's.
