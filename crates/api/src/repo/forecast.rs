@@ -12,6 +12,24 @@ use diesel::prelude::*;
 mod aggregate;
 pub use aggregate::{Ask, Cell, GroupBy, Sources, cells, plans};
 
+/// Makes the forecast's rollup again from the deals, after a bulk load that
+/// wrote deals with the rollup's trigger off.
+pub fn rebuild_cells(c: &mut DbConnection) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    let key = "currency, substr(forecast_on, 1, 7), owner_id, forecast_category, status, \
+        pipeline_id, COALESCE(team_id, ''), COALESCE(region_id, ''), \
+        COALESCE(product_line_id, ''), COALESCE(partner_id, '')";
+    c.batch_execute(&format!(
+        "DELETE FROM forecast_cells; \
+         INSERT INTO forecast_cells (currency, month, owner_id, forecast_category, status, \
+           pipeline_id, team_id, region_id, product_line_id, partner_id, deals, amount_minor, \
+           weighted_minor) \
+         SELECT {key}, COUNT(*), SUM(amount_minor), SUM(weighted_minor) FROM opportunities \
+         WHERE status <> 'lost' GROUP BY {key}; \
+         ANALYZE forecast_cells;"
+    ))
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = quotas)]
 pub struct QuotaRow {
