@@ -108,3 +108,40 @@ async fn a_customer_with_open_deals_stays_out_of_the_trash_and_closed_ones_stay_
     assert_eq!(r.status, 200, "{}", r.text);
 }
 db_test!(a_customer_with_open_deals_stays_out_of_the_trash_and_closed_ones_stay_in_the_books);
+
+async fn undoing_an_import_leaves_its_customers_that_have_open_deals(app: TestApp) {
+    use crate::import::{names, run, uploaded};
+    let admin = app.admin().await;
+    let b = uploaded(
+        &admin,
+        "text/csv",
+        "名称\n宏远贸易\n新发公司\n".as_bytes().to_vec(),
+    )
+    .await;
+    let id = b["id"].as_str().unwrap();
+    run(&admin, id).await;
+    let list = admin.get("/api/v1/customers?limit=200").await;
+    let xinfa = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "新发公司")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // a deal opened on an imported customer: taking the import back would
+    // trash a customer with work in progress, so nothing is undone
+    create(&admin, deal(&xinfa, "首单", 10_000)).await;
+    let r = admin
+        .post(&format!("/api/v1/imports/{id}/undo"), json!({}))
+        .await;
+    let p = r.problem(409);
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("open deals") && detail.contains("line 3: 1"),
+        "{p}"
+    );
+    assert_eq!(names(&admin).await, vec!["宏远贸易", "新发公司"]);
+}
+db_test!(undoing_an_import_leaves_its_customers_that_have_open_deals);
