@@ -84,10 +84,13 @@ def scenarios(rep, admin, cid):
         # twelve months of the seeded deals (one per customer), as the floor's window
         ("forecast_admin", admin, "GET", "/api/v1/forecast?period=month&periods=12&from=2025-12-01", None),
         ("forecast_rep", rep, "GET", "/api/v1/forecast?period=month&periods=12&from=2025-12-01", None),
-        # the rep's deals and board (one deal per seeded customer); leads are
-        # not seeded yet, so their list is not timed
+        # the rep's deals and board (one deal per seeded customer)
         ("deals_rep", rep, "GET", "/api/v1/opportunities?limit=50&owner_id=me", None),
         ("board_rep", rep, "GET", "/api/v1/opportunities/board", None),
+        # the lead list (one lead per five seeded customers): a rep's own and
+        # their teams' queues, and everything for the admin
+        ("leads_rep", rep, "GET", "/api/v1/leads?limit=50", None),
+        ("leads_admin", admin, "GET", "/api/v1/leads?limit=50", None),
     ]
 
 

@@ -31,6 +31,9 @@ pub struct Settings {
     /// The address users reach Kehu at (`https://crm.example.com`), for links
     /// in e-mails and calendar subscriptions; unset: taken from each request.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (the
+    /// public lead form's per-client limit); empty: every peer is a client.
+    pub trusted_proxies: kehu_domain::net::TrustedProxies,
 }
 
 /// How Kehu's e-mail leaves: an SMTP server (a relay or a provider's submission port).
@@ -141,6 +144,14 @@ impl Settings {
             remind_every_secs: num("KEHU_REMIND_EVERY_SECS", 60)?,
             smtp: smtp_from_env()?,
             public_url: var("KEHU_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            trusted_proxies: kehu_domain::net::TrustedProxies::parse(
+                &var("KEHU_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|bad| {
+                format!(
+                    "KEHU_TRUSTED_PROXIES must list IP addresses or CIDR ranges separated by commas; {bad:?} is neither"
+                )
+            })?,
         })
     }
 }

@@ -80,6 +80,8 @@ use utoipa::{Modify, OpenApi};
         http::audit::audit,
         http::audit::customer_history,
         http::audit::contact_history,
+        http::audit::opportunity_history,
+        http::audit::lead_history,
         http::contacts::list_all,
         http::contacts::list,
         http::contacts::create,
@@ -136,6 +138,7 @@ use utoipa::{Modify, OpenApi};
         http::leads::update_form,
         http::leads::delete_form,
         http::leads::submit,
+        http::leads::preflight,
         http::opportunities::list::list,
         http::opportunities::create::create,
         http::opportunities::get,
@@ -309,6 +312,8 @@ impl Modify for Conventions {
                 (&mut item.post, true),
                 (&mut item.patch, true),
                 (&mut item.put, true),
+                // the public lead form's CORS preflight
+                (&mut item.options, false),
             ] {
                 if let Some(op) = op.as_mut() {
                     let has_body = body && op.request_body.is_some();

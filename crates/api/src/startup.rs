@@ -268,8 +268,10 @@ fn rate_limited(req: &actix_web::dev::ServiceRequest) -> Option<crate::error::Ap
     if !req.path().starts_with("/api/") {
         return None;
     }
-    let limiter = req.app_data::<web::Data<AppState>>()?.limiter.as_ref()?;
-    let wait = limiter.check(req.peer_addr()?.ip(), Instant::now()).err()?;
+    let state = req.app_data::<web::Data<AppState>>()?;
+    let limiter = state.limiter.as_ref()?;
+    let client = crate::http::client::address(state, req.peer_addr(), req.headers())?;
+    let wait = limiter.check(client, Instant::now()).err()?;
     Some(crate::error::ApiError::too_many(
         format!("Too many requests from this address; slow down and retry in {wait} s."),
         wait as i64,

@@ -13,6 +13,16 @@ pub enum Action {
     Restore,
     /// Another record was merged into this one, or this one into another.
     Merge,
+    /// A deal went to another open stage.
+    Move,
+    /// A deal was closed as won.
+    Win,
+    /// A deal was closed as lost.
+    Lose,
+    /// A closed deal was opened again.
+    Reopen,
+    /// A lead became a customer, a contact and a deal.
+    Convert,
 }
 
 impl Action {
@@ -23,19 +33,29 @@ impl Action {
             Action::Delete => "delete",
             Action::Restore => "restore",
             Action::Merge => "merge",
+            Action::Move => "move",
+            Action::Win => "win",
+            Action::Lose => "lose",
+            Action::Reopen => "reopen",
+            Action::Convert => "convert",
         }
     }
 
+    pub const ALL: [Action; 10] = [
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::Restore,
+        Action::Merge,
+        Action::Move,
+        Action::Win,
+        Action::Lose,
+        Action::Reopen,
+        Action::Convert,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Action::Create,
-            Action::Update,
-            Action::Delete,
-            Action::Restore,
-            Action::Merge,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
 
@@ -139,15 +159,10 @@ mod tests {
         let d = diff(&Vec::new(), &after);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].old, None);
-        for a in [
-            Action::Create,
-            Action::Update,
-            Action::Delete,
-            Action::Restore,
-            Action::Merge,
-        ] {
+        for a in Action::ALL {
             assert_eq!(Action::parse(a.as_str()), Some(a));
         }
+        assert_eq!(Action::parse("moved"), None);
     }
 
     proptest! {

@@ -7,6 +7,7 @@ use crate::error::{Collector, FieldError, Invalid};
 use crate::text::{self, Email, Phone};
 
 pub mod assign;
+pub mod form;
 pub mod import;
 pub mod score;
 #[cfg(test)]

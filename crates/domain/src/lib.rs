@@ -17,6 +17,7 @@ pub mod import;
 pub mod lead;
 pub mod lifecycle;
 pub mod merge;
+pub mod net;
 pub mod opportunity;
 pub mod org;
 pub mod ownership;

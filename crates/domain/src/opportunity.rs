@@ -350,6 +350,41 @@ pub fn may_reopen(status: Status, closed_on: Option<Date>, today: Date) -> Resul
     }
 }
 
+/// Whether a customer may go to the trash, given how many open deals it
+/// has. An open deal is work in progress — on the board, in lists and the
+/// forecast — and would be left with a customer nobody sees; so the deals
+/// are closed (won or lost) first, or the customer is merged into the
+/// record that keeps them. Won and lost deals stay in the books with a
+/// customer in the trash.
+pub fn may_trash_customer(open_deals: u64) -> Result<(), Refused> {
+    match open_deals {
+        0 => Ok(()),
+        n => Err(refused(
+            "open_deals",
+            format!(
+                "the customer has {n} open deal{}; close {} (win or lose) or merge the customer into the record that should keep {} before deleting it",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it" } else { "them" },
+                if n == 1 { "it" } else { "them" },
+            ),
+        )),
+    }
+}
+
+/// A closed deal of a customer in the trash stays closed: reopening it
+/// would put open work on a customer nobody sees (see
+/// [`may_trash_customer`]). Restore the customer first.
+pub fn may_reopen_for(customer_in_trash: bool) -> Result<(), Refused> {
+    if customer_in_trash {
+        Err(refused(
+            "customer_deleted",
+            "the deal's customer is in the trash; restore the customer before reopening its deal",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// The stage a reopened deal returns to: the last open stage it was in
 /// (from its history, newest last) that still exists, else the first.
 pub fn reopen_stage<'a>(history: &[&'a str], open_stages: &[&'a str]) -> Option<&'a str> {

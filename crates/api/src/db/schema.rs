@@ -683,6 +683,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        allowed_origins -> Text,
     }
 }
 diesel::table! {

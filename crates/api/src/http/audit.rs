@@ -1,5 +1,7 @@
-//! 审计: every change to customers and contacts — the whole log for
-//! administrators, and each record's history for whoever may see the record.
+//! 审计: every change to customers and contacts, deals and leads — the whole
+//! log for administrators, and each record's history for whoever may see the
+//! record. A deal's and a lead's entries name no customer, so a customer's
+//! history never shows them to a reader whose deal or lead scope hides them.
 
 use crate::auth::Auth;
 use crate::db;
@@ -108,6 +110,37 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
+/// One record's history: `visible` checks that the caller may see the
+/// record (else 404) and says which entries are about it.
+async fn history(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<HistoryQuery>,
+    visible: impl FnOnce(&mut crate::db::DbConnection, String) -> Result<AuditFilter, ApiError>
+    + Send
+    + 'static,
+) -> Result<HttpResponse, ApiError> {
+    let rid = id(&path)?;
+    let q = q.into_inner();
+    let limit = Limit::parse(q.limit)?.get() as i64;
+    let before = before(q.cursor)?;
+    let out = db::run(&state.pool, move |c| {
+        let f = visible(c, rid)?;
+        page(c, &f, before, limit)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The entries about one record.
+fn about(entity: Entity, id: String) -> AuditFilter {
+    AuditFilter {
+        entity: Some(entity),
+        entity_id: Some(id),
+        ..Default::default()
+    }
+}
+
 /// A customer's history, newest first: every change to it and to its
 /// contacts, field by field, with who and when.
 #[utoipa::path(get, path = "/api/v1/customers/{id}/history", tag = "audit",
@@ -122,20 +155,14 @@ pub async fn customer_history(
     path: web::Path<String>,
     q: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cid = id(&path)?;
-    let q = q.into_inner();
-    let limit = Limit::parse(q.limit)?.get() as i64;
-    let before = before(q.cursor)?;
-    let out = db::run(&state.pool, move |c| {
+    history(state, path, q, move |c, cid| {
         load_for(c, &auth, &cid, Action::Read, Liveness::Live)?;
-        let f = AuditFilter {
+        Ok(AuditFilter {
             customer_id: Some(cid),
             ..Default::default()
-        };
-        page(c, &f, before, limit)
+        })
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(out))
+    .await
 }
 
 /// A contact's history, newest first.
@@ -151,32 +178,66 @@ pub async fn contact_history(
     path: web::Path<String>,
     q: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let kid = id(&path)?;
-    let q = q.into_inner();
-    let limit = Limit::parse(q.limit)?.get() as i64;
-    let before = before(q.cursor)?;
-    let out = db::run(&state.pool, move |c| {
+    history(state, path, q, move |c, kid| {
         crate::repo::contacts::get(c, &kid, Scoped::new(&auth, Action::Read).cond(), false)?
             .ok_or_else(|| ApiError::not_found("contact"))?;
-        let f = AuditFilter {
-            entity: Some(Entity::Contact),
-            entity_id: Some(kid),
-            ..Default::default()
-        };
-        page(c, &f, before, limit)
+        Ok(about(Entity::Contact, kid))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(out))
+    .await
+}
+
+/// A deal's history, newest first: its creation, every edit (field by
+/// field), move, win, loss and reopening, with who and when.
+#[utoipa::path(get, path = "/api/v1/opportunities/{id}/audit", tag = "audit",
+    params(("id" = String, Path), HistoryQuery),
+    responses(
+        (status = 200, description = "The changes, newest first", body = AuditPage),
+        (status = 404, description = "No such deal, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn opportunity_history(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    q: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    history(state, path, q, move |c, oid| {
+        crate::http::opportunities::visible(c, &auth, &oid)?;
+        Ok(about(Entity::Opportunity, oid))
+    })
+    .await
+}
+
+/// A lead's history, newest first: its creation (by hand, import, API or
+/// web form), edits, status changes, assignment, conversion and deletion.
+#[utoipa::path(get, path = "/api/v1/leads/{id}/audit", tag = "audit",
+    params(("id" = String, Path), HistoryQuery),
+    responses(
+        (status = 200, description = "The changes, newest first", body = AuditPage),
+        (status = 404, description = "No such lead, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn lead_history(
+    state: web::Data<AppState>,
+    auth: Auth,
+    path: web::Path<String>,
+    q: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    history(state, path, q, move |c, lid| {
+        let read = crate::http::leads::Scoped::new(&auth, Action::Read);
+        crate::repo::leads::get(c, &lid, read.cond())?
+            .ok_or_else(|| ApiError::not_found("lead"))?;
+        Ok(about(Entity::Lead, lid))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// `customer`, `contact`, `activity`, `user`, `role`, `team`, `region`,
-    /// `product_line`, `partner` or `api_key`.
+    /// `customer`, `contact`, `activity`, `opportunity`, `lead`, `user`,
+    /// `role`, `team`, `region`, `product_line`, `partner` or `api_key`.
     #[param(
-        pattern = "^(customer|contact|activity|user|role|team|region|product_line|partner|api_key)?$"
+        pattern = "^(customer|contact|activity|opportunity|lead|user|role|team|region|product_line|partner|api_key)?$"
     )]
     pub entity: Option<String>,
     #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
@@ -222,7 +283,7 @@ pub async fn audit(
             ApiError::bad_field(
                 "entity",
                 "invalid_choice",
-                "must be customer, contact, activity, user, role, team, region, product_line, partner or api_key",
+                "must be customer, contact, activity, opportunity, lead, user, role, team, region, product_line, partner or api_key",
             )
         })?),
     };
@@ -256,5 +317,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/contacts/{id}/history")
             .default_service(crate::http::allow("GET"))
             .route(web::get().to(contact_history)),
+    )
+    .service(
+        web::resource("/opportunities/{id}/audit")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(opportunity_history)),
+    )
+    .service(
+        web::resource("/leads/{id}/audit")
+            .default_service(crate::http::allow("GET"))
+            .route(web::get().to(lead_history)),
     );
 }

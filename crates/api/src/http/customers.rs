@@ -277,6 +277,11 @@ async fn set_deleted(
         found?;
         let del = Scoped::new(&auth, Action::Delete);
         db::write_tx(c, |c| {
+            if to_trash {
+                let open = crate::repo::opportunities::open_of_customer(c, &cid)?;
+                kehu_domain::opportunity::may_trash_customer(open.max(0) as u64)
+                    .map_err(|r| ApiError::conflict_field("opportunities", r.code, r.message))?;
+            }
             let now = db::now();
             let r = match store::set_deleted(
                 c,
@@ -319,6 +324,7 @@ async fn set_deleted(
         (status = 204, description = "In the trash"),
         (status = 403, description = "Visible but the caller may not delete it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such customer, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The customer has open deals (`errors[0].code` = `open_deals`, the message says how many): close them or merge the customer first", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed by someone else since the ETag", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete(

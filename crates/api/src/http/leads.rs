@@ -635,7 +635,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/forms/{token}/leads")
-            .default_service(crate::http::allow("POST"))
-            .route(web::post().to(submit)),
+            .default_service(crate::http::allow("POST, OPTIONS"))
+            .route(web::post().to(submit))
+            .route(web::method(actix_web::http::Method::OPTIONS).to(preflight)),
     );
 }

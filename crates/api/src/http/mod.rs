@@ -4,6 +4,7 @@ pub mod activities;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod client;
 pub mod contacts;
 pub mod csv;
 pub mod cursor;

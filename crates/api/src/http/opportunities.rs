@@ -23,6 +23,7 @@ use crate::zone;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use kehu_domain::FieldError;
 use kehu_domain::access::{self, Action, Predicate, Resource};
+use kehu_domain::audit::Action as Did;
 use kehu_domain::date::Date;
 use kehu_domain::error::Collector;
 use kehu_domain::opportunity::{self as deal, RawOpportunity, Status, Terms};
@@ -34,6 +35,7 @@ use std::collections::{BTreeSet, HashMap};
 use utoipa::IntoParams;
 
 mod answer;
+pub(crate) mod audit;
 pub mod board;
 pub mod close;
 pub mod competitors;
@@ -148,13 +150,15 @@ pub async fn get(
     Ok(reply(StatusCode::OK, d))
 }
 
-/// Saves a changed row in a transaction that also runs `then`, and answers
-/// with the deal as it is now.
+/// Saves a changed row in a transaction that also runs `then` and records
+/// the change as `did` in the deal's history, and answers with the deal as
+/// it is now.
 pub(crate) fn save_and_answer(
     c: &mut DbConnection,
     auth: &Auth,
     cur: &OpportunityRecord,
     next: &OpportunityRow,
+    did: kehu_domain::audit::Action,
     then: impl FnOnce(&mut DbConnection) -> Result<(), ApiError>,
 ) -> Result<OpportunityDetail, ApiError> {
     db::write_tx(c, |c| {
@@ -164,6 +168,15 @@ pub(crate) fn save_and_answer(
             return Err(stale(v));
         }
         then(c)?;
+        let contacts = store::contact_ids(c, &cur.row.id)?;
+        audit::record(
+            c,
+            auth,
+            &cur.row.id,
+            did,
+            &audit::fields(&cur.row, &cur.contact_ids),
+            &audit::fields(next, &contacts),
+        )?;
         still_in_reach(c, auth, &cur.row.id)
     })?;
     let r = visible(c, auth, &cur.row.id)?;
@@ -257,7 +270,7 @@ pub async fn update(
             }
         }
         let oid2 = oid.clone();
-        save_and_answer(c, &auth, &cur, &next, move |c| {
+        save_and_answer(c, &auth, &cur, &next, Did::Update, move |c| {
             if let Some(ids) = &contact_ids {
                 store::set_contacts(c, &oid2, ids)?;
             }

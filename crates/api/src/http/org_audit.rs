@@ -6,7 +6,7 @@
 use crate::auth::Auth;
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::repo::audit::{Entity, record_org};
+use crate::repo::audit::{Entity, record_without_customer};
 use crate::repo::org::UnitKind;
 use crate::repo::users::UserValues;
 use kehu_domain::access::RoleGrants;
@@ -26,7 +26,7 @@ pub fn record(
 ) -> Result<(), ApiError> {
     let changes = audit::diff(before, after);
     let by = crate::http::customers::changed_by(auth);
-    Ok(record_org(
+    Ok(record_without_customer(
         c,
         entity,
         id,

@@ -1,5 +1,6 @@
-//! The audit log: field-level changes to customers and contacts, and to the
-//! organisation around them (users, roles, units, API keys).
+//! The audit log: field-level changes to customers and contacts, to deals
+//! and leads, and to the organisation around them (users, roles, units, API
+//! keys).
 
 use crate::db::schema::audit_log as al;
 use crate::db::{Db, DbConnection};
@@ -14,6 +15,8 @@ pub enum Entity {
     Customer,
     Contact,
     Activity,
+    Opportunity,
+    Lead,
     User,
     Role,
     Team,
@@ -24,10 +27,12 @@ pub enum Entity {
 }
 
 impl Entity {
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Customer,
         Entity::Contact,
         Entity::Activity,
+        Entity::Opportunity,
+        Entity::Lead,
         Entity::User,
         Entity::Role,
         Entity::Team,
@@ -42,6 +47,8 @@ impl Entity {
             Entity::Customer => "customer",
             Entity::Contact => "contact",
             Entity::Activity => "activity",
+            Entity::Opportunity => "opportunity",
+            Entity::Lead => "lead",
             Entity::User => "user",
             Entity::Role => "role",
             Entity::Team => "team",
@@ -86,9 +93,13 @@ pub fn record(
     )
 }
 
-/// Records a change to the organisation (a user, role, unit or API key):
-/// no customer, so only the whole log (administrators) shows it.
-pub fn record_org(
+/// Records a change that no customer's history shows: to the organisation
+/// (a user, role, unit or API key), which only the whole log
+/// (administrators) shows, or to a record with a scope of its own (a deal,
+/// a lead), read through that scope (`/opportunities/{id}/audit`,
+/// `/leads/{id}/audit`) so that a customer's readers do not see the deals
+/// and leads their scope hides.
+pub fn record_without_customer(
     c: &mut DbConnection,
     entity: Entity,
     entity_id: &str,

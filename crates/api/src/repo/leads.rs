@@ -7,6 +7,7 @@ use crate::db::{Db, DbConnection};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use kehu_domain::access::RecordFacts;
+use kehu_domain::audit::Action as Did;
 use kehu_domain::lead::score::ScoreRules;
 use kehu_domain::lead::{Lead, LeadStatus, Source};
 use kehu_domain::text::{Email, Phone};
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 
 pub mod access;
 pub mod forms;
+pub mod history;
 pub mod rules;
 pub use super::customers::WriteOutcome;
 pub use access::{LeadCondition, lead_condition};
@@ -159,7 +161,9 @@ pub fn insert(
             leads::version.eq(1i64),
         ))
         .execute(c)?;
-    get_any(c, id)
+    let row = get_any(c, id)?;
+    history::record(c, None, Some(&row), Did::Create, by, now)?;
+    Ok(row)
 }
 
 fn get_any(c: &mut DbConnection, id: &str) -> QueryResult<LeadRow> {
@@ -271,7 +275,9 @@ pub fn update(
         let v = get_any(c, id)?.version;
         return Ok(WriteOutcome::Stale(v));
     }
-    Ok(WriteOutcome::Done(get_any(c, id)?))
+    let row = get_any(c, id)?;
+    history::record(c, Some(&cur), Some(&row), Did::Update, by, now)?;
+    Ok(WriteOutcome::Done(row))
 }
 
 /// What a conversion made of the lead.
@@ -291,6 +297,7 @@ pub fn mark_converted(
     by: Writer<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<Option<LeadRow>> {
+    let before = get_any(c, id).optional()?;
     let n = diesel::update(
         leads::table
             .filter(leads::id.eq(id))
@@ -311,7 +318,9 @@ pub fn mark_converted(
     if n == 0 {
         return Ok(None);
     }
-    get_any(c, id).map(Some)
+    let row = get_any(c, id)?;
+    history::record(c, before.as_ref(), Some(&row), Did::Convert, by, now)?;
+    Ok(Some(row))
 }
 
 /// Moves a visible lead to the trash.
@@ -337,6 +346,7 @@ pub fn set_deleted(
             leads::version.eq(cur.version + 1),
         ))
         .execute(c)?;
+    history::record(c, Some(&cur), None, Did::Delete, by, now)?;
     Ok(WriteOutcome::Done(()))
 }
 

@@ -63,6 +63,8 @@ pub struct OpportunityRow {
 pub struct OpportunityRecord {
     pub row: OpportunityRow,
     pub customer_name: String,
+    /// The customer is in the trash (a merged one's deals have moved on).
+    pub customer_deleted: bool,
     pub owner_name: String,
     pub stage_name: String,
     pub contact_ids: Vec<String>,
@@ -255,11 +257,12 @@ pub fn records(
     let cust_ids: Vec<String> = rows.iter().map(|r| r.customer_id.clone()).collect();
     let owner_ids: Vec<String> = rows.iter().map(|r| r.owner_id.clone()).collect();
     let stage_ids: Vec<String> = rows.iter().map(|r| r.stage_id.clone()).collect();
-    let customers: HashMap<String, String> = customers::table
+    let customers: HashMap<String, (String, bool)> = customers::table
         .filter(customers::id.eq_any(&cust_ids))
-        .select((customers::id, customers::name))
-        .load::<(String, String)>(c)?
+        .select((customers::id, customers::name, customers::deleted_at))
+        .load::<(String, String, Option<NaiveDateTime>)>(c)?
         .into_iter()
+        .map(|(id, name, deleted)| (id, (name, deleted.is_some())))
         .collect();
     let names = user_names(c, &owner_ids)?;
     let stages: HashMap<String, String> = super::pipelines::stage_names(c, &stage_ids)?
@@ -283,7 +286,11 @@ pub fn records(
     Ok(rows
         .into_iter()
         .map(|row| OpportunityRecord {
-            customer_name: customers.get(&row.customer_id).cloned().unwrap_or_default(),
+            customer_name: customers
+                .get(&row.customer_id)
+                .map(|c| c.0.clone())
+                .unwrap_or_default(),
+            customer_deleted: customers.get(&row.customer_id).is_some_and(|c| c.1),
             owner_name: names.get(&row.owner_id).cloned().unwrap_or_default(),
             stage_name: stages.get(&row.stage_id).cloned().unwrap_or_default(),
             contact_ids: contacts.remove(&row.id).unwrap_or_default(),
@@ -539,6 +546,15 @@ pub fn hand_over_open(
     .execute(c)
 }
 
+/// The contacts a deal names, in id order.
+pub fn contact_ids(c: &mut DbConnection, id: &str) -> QueryResult<Vec<String>> {
+    opportunity_contacts::table
+        .filter(opportunity_contacts::opportunity_id.eq(id))
+        .order(opportunity_contacts::contact_id)
+        .select(opportunity_contacts::contact_id)
+        .load(c)
+}
+
 /// `(id, name)` of these contacts, in name order.
 pub fn contact_names(c: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
     contacts::table
@@ -556,6 +572,16 @@ pub fn team_of(c: &mut DbConnection, user_id: &str) -> QueryResult<Option<String
         .first::<Option<String>>(c)
         .optional()?
         .flatten())
+}
+
+/// How many open deals a customer has, whoever may see them (a customer
+/// with open deals stays out of the trash).
+pub fn open_of_customer(c: &mut DbConnection, customer_id: &str) -> QueryResult<i64> {
+    opportunities::table
+        .filter(opportunities::customer_id.eq(customer_id))
+        .filter(opportunities::status.eq("open"))
+        .count()
+        .get_result(c)
 }
 
 /// How many open deals sit in a stage (a stage in use is not removed).

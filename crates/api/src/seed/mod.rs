@@ -5,10 +5,11 @@
 //! PostgreSQL, one transaction of prepared inserts without secondary indexes
 //! on SQLite. The duplicate keys are generated with the rows, so nothing is
 //! left for `kehu serve` to compute. Each customer gets one opportunity
-//! (`deals`).
+//! (`deals`), and one customer in five a lead (`leads`).
 
 mod bulk;
 mod deals;
+mod leads;
 mod rows;
 
 use crate::auth::password;
@@ -161,6 +162,7 @@ pub fn run(c: &mut DbConnection, n: usize) -> Result<Report, String> {
     }
     .map_err(|e| e.to_string())?;
     deals::seed(c, &admin)?;
+    leads::seed(c)?;
     Ok(Report {
         customers: n,
         contacts: written_contacts,

@@ -347,6 +347,20 @@ async fn every_role_sees_and_changes_exactly_its_share_of_deals(app: TestApp) {
             );
             assert_eq!(listed.contains(id), read, "{what}: list");
             assert_eq!(on_board.contains(id), read, "{what}: board");
+            let history = c.get(&format!("{path}/audit")).await;
+            assert_eq!(
+                history.status.as_u16(),
+                if read { 200 } else { 404 },
+                "{what}: its history"
+            );
+            if read {
+                let entries = history.body["data"].as_array().unwrap();
+                assert_eq!(
+                    entries.last().unwrap()["action"],
+                    "create",
+                    "{what}: its history starts with its creation"
+                );
+            }
             let hidden = if read { 403 } else { 404 };
             let r = c.patch(&path, "*", json!({"campaign": "matrix"})).await;
             assert_eq!(
@@ -445,6 +459,12 @@ async fn check_leads(c: &Client, role: &str, ids: &[(&str, String)]) {
             "{what}: read"
         );
         assert_eq!(listed.contains(id), read, "{what}: list");
+        let history = c.get(&format!("{path}/audit")).await;
+        assert_eq!(
+            history.status.as_u16(),
+            if read { 200 } else { 404 },
+            "{what}: its history"
+        );
         let hits = c
             .get(&format!(
                 "/api/v1/leads?q={}",

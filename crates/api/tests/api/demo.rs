@@ -130,6 +130,47 @@ async fn seeding_generates_a_usable_organisation(backend: Backend) {
         .unwrap();
     assert!(pool_total > 0, "some customers sit in the pool");
 
+    // one lead per five customers, in every status, some in queues; a rep
+    // sees a share of them
+    let leads: Vec<serde_json::Value> = {
+        let mut all = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = admin
+                .get(&format!("/api/v1/leads?limit=200&cursor={cursor}"))
+                .await;
+            assert_eq!(page.status, 200, "{}", page.text);
+            all.extend(page.body["data"].as_array().unwrap().iter().cloned());
+            match page.body["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_owned(),
+                None => break all,
+            }
+        }
+    };
+    assert_eq!(leads.len(), 240);
+    for status in ["new", "contacted", "qualified", "unqualified", "converted"] {
+        assert!(
+            leads.iter().any(|l| l["status"] == status),
+            "a lead is {status}"
+        );
+    }
+    assert!(
+        leads.iter().any(|l| l["owner_id"].is_null()),
+        "queued leads"
+    );
+    assert!(leads.iter().any(|l| l["source"] == "web_form"));
+    let one = admin
+        .get(&format!(
+            "/api/v1/leads/{}",
+            leads[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(one.status, 200, "a seeded lead reads whole: {}", one.text);
+    let rep_leads = rep.get("/api/v1/leads?limit=200").await;
+    assert_eq!(rep_leads.status, 200);
+    let n = rep_leads.body["data"].as_array().unwrap().len();
+    assert!(n > 0 && n < 240, "a rep sees a share of the leads: {n}");
+
     // the search index was built for the loaded rows (its triggers were off)
     let first = admin.get("/api/v1/customers?limit=1&sort=name").await;
     let name = first.body["data"][0]["name"].as_str().unwrap().to_owned();

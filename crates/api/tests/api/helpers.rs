@@ -159,6 +159,8 @@ pub fn settings(db: &TestDb) -> Settings {
         remind_every_secs: 0,
         smtp: None,
         public_url: None,
+        // the tests are the reverse proxy: X-Forwarded-For names their clients
+        trusted_proxies: kehu_domain::net::TrustedProxies::parse("127.0.0.1, ::1").unwrap(),
     }
 }
 

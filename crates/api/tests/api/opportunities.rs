@@ -9,17 +9,17 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-fn deal(cid: &str, name: &str, amount: i64) -> Value {
+pub(crate) fn deal(cid: &str, name: &str, amount: i64) -> Value {
     json!({"name": name, "customer_id": cid, "amount_minor": amount, "currency": "CNY", "expected_close_on": "2026-12-31"})
 }
 
-async fn create(c: &Client, body: Value) -> Resp {
+pub(crate) async fn create(c: &Client, body: Value) -> Resp {
     let r = c.post("/api/v1/opportunities", body).await;
     assert_eq!(r.status, 201, "{}", r.text);
     r
 }
 
-async fn act(c: &Client, path: &str, etag: &str, body: Value) -> Resp {
+pub(crate) async fn act(c: &Client, path: &str, etag: &str, body: Value) -> Resp {
     c.send(Method::POST, path, Some(body), &[("if-match", etag)])
         .await
 }
@@ -194,7 +194,7 @@ async fn a_deal_moves_forward_only_when_its_required_checklist_is_done(app: Test
 db_test!(a_deal_moves_forward_only_when_its_required_checklist_is_done);
 
 /// Ticks every required item of the default funnel, in order.
-async fn tick_all(c: &Client, oid: &str, mut etag: String) -> String {
+pub(crate) async fn tick_all(c: &Client, oid: &str, mut etag: String) -> String {
     for item in [
         "stage-identify-1",
         "stage-qualify-1",

@@ -656,6 +656,24 @@ async fn no_full_scans(app: TestApp) {
             false,
         ),
         (
+            "a deal's history",
+            AuditFilter {
+                entity: Some(Entity::Opportunity),
+                entity_id: Some(some_id.clone()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
+            "a lead's history",
+            AuditFilter {
+                entity: Some(Entity::Lead),
+                entity_id: Some(some_id.clone()),
+                ..Default::default()
+            },
+            false,
+        ),
+        (
             "customer history",
             AuditFilter {
                 customer_id: Some(some_id.clone()),

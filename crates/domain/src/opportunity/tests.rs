@@ -176,3 +176,23 @@ proptest! {
         prop_assert!(seconds_in_stage(i64::from(e), l.map(i64::from), i64::from(n)) >= 0);
     }
 }
+
+#[test]
+fn a_customer_with_open_deals_stays_out_of_the_trash_and_says_how_many() {
+    assert_eq!(may_trash_customer(0), Ok(()));
+    let one = may_trash_customer(1).unwrap_err();
+    assert_eq!(one.code, "open_deals");
+    assert!(one.message.contains("1 open deal;"), "{}", one.message);
+    let three = may_trash_customer(3).unwrap_err();
+    assert!(three.message.contains("3 open deals"), "{}", three.message);
+    assert!(three.message.contains("merge"), "{}", three.message);
+    assert_eq!(may_reopen_for(false), Ok(()));
+    assert_eq!(may_reopen_for(true).unwrap_err().code, "customer_deleted");
+}
+
+proptest! {
+    #[test]
+    fn only_a_customer_without_open_deals_may_be_trashed(n in 0u64..10_000) {
+        prop_assert_eq!(may_trash_customer(n).is_ok(), n == 0);
+    }
+}

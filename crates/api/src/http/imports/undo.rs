@@ -59,6 +59,28 @@ pub fn undo(c: &mut DbConnection, auth: &Auth, imp: &ImportRow) -> Result<(), Ap
         }
         let now = db::now();
         let mut changed: Vec<i64> = Vec::new();
+        // customers it created that have open deals now stay (see
+        // `kehu_domain::opportunity::may_trash_customer`): nothing is undone
+        let mut with_deals: Vec<(i64, u64)> = Vec::new();
+        for (cid, t) in touched.iter().filter(|(_, t)| t.created) {
+            let open = crate::repo::opportunities::open_of_customer(c, cid)?.max(0) as u64;
+            if kehu_domain::opportunity::may_trash_customer(open).is_err() {
+                with_deals.push((t.first_line, open));
+            }
+        }
+        if !with_deals.is_empty() {
+            with_deals.sort_unstable();
+            let lines: Vec<String> = with_deals
+                .iter()
+                .take(20)
+                .map(|(l, n)| format!("line {l}: {n}"))
+                .collect();
+            let more = if with_deals.len() > 20 { ", …" } else { "" };
+            return Err(ApiError::conflict(format!(
+                "Customers this import created have open deals ({}{more}); close the deals or merge the customers first, so nothing was undone.",
+                lines.join(", "),
+            )));
+        }
         for (cid, t) in &touched {
             // the importer's update scope, also for what it created: taking
             // back one's own import, untouched since, is not deleting

@@ -103,6 +103,14 @@ pub(super) fn open(
             by,
         },
     )?;
+    crate::http::opportunities::audit::record(
+        c,
+        auth,
+        &oid,
+        kehu_domain::audit::Action::Create,
+        &Vec::new(),
+        &crate::http::opportunities::audit::fields(&row, &contact_ids),
+    )?;
     if !deals::allows(c, &oid, cond(auth, Action::Create))? {
         return Err(ApiError::forbidden(
             "Your roles do not allow you to create an opportunity with this owner, region or product line.",

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use kehu_domain::access::{Action, Resource};
 use kehu_domain::error::Collector;
-use kehu_domain::lead::Source;
+use kehu_domain::lead::{Source, form};
 use kehu_domain::{Invalid, text};
 
 fn parse(
@@ -22,11 +22,13 @@ fn parse(
     campaign: Option<&str>,
     team_id: Option<String>,
     active: bool,
+    allowed_origins: &[String],
 ) -> Result<FormSettings, Invalid> {
     let mut c = Collector::new();
     let name = c.take(text::required("name", name, text::NAME_MAX));
     let source = c.take(Source::parse("source", source.unwrap_or(Source::WEB_FORM)));
     let campaign = c.take(text::optional("campaign", campaign, text::SHORT_MAX));
+    let origins = c.take(form::parse_origins("allowed_origins", allowed_origins));
     c.finish()?;
     Ok(FormSettings {
         name: name.unwrap_or_default(),
@@ -34,6 +36,7 @@ fn parse(
         campaign: campaign.flatten(),
         team_id: team_id.filter(|t| !t.trim().is_empty()),
         active,
+        allowed_origins: origins.unwrap_or_default(),
     })
 }
 
@@ -85,6 +88,7 @@ pub async fn create_form(
         b.campaign.as_deref(),
         b.team_id,
         b.active.unwrap_or(true),
+        &b.allowed_origins,
     )?;
     let token = tokens::new_refresh_token();
     let hash = tokens::digest(&token);
@@ -135,6 +139,7 @@ pub async fn update_form(
                 None => cur.team_id.clone(),
             },
             b.active.unwrap_or(cur.active),
+            &b.allowed_origins.clone().unwrap_or_else(|| cur.origins()),
         )?;
         check_team(c, &s)?;
         store::update(c, &fid, &s, db::now())?.ok_or_else(|| ApiError::not_found("form"))

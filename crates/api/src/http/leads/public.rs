@@ -1,8 +1,11 @@
 //! The public web-form endpoint: no sign-in, the form's secret token in the
 //! address is the key. A consent checkbox is required; a honeypot field
 //! catches robots (answered as if accepted, nothing stored); submissions are
-//! rate-limited per form and client address, counted in the database so
-//! that the limit holds across every node.
+//! rate-limited per form and client address (behind trusted proxies, the
+//! forwarded one), counted in the database so that the limit holds across
+//! every node. Pages of other sites may post to it from a browser (CORS):
+//! any site, or only the origins the form lists; a refused origin is 403
+//! and nothing is stored.
 
 use super::place;
 use crate::auth::tokens;
@@ -12,11 +15,11 @@ use crate::http::extract::parse_json;
 use crate::http::wire::leads::{FormAccepted, FormSubmission};
 use crate::repo::leads::{self as store, Writer, forms};
 use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, http::header, web};
 use chrono::Duration;
 use kehu_domain::FieldError;
 use kehu_domain::error::Collector;
-use kehu_domain::lead::{Lead, RawLead, Source};
+use kehu_domain::lead::{Lead, RawLead, Source, form as site};
 
 /// Submissions one client address may make to one form per window.
 pub const SUBMISSIONS_PER_WINDOW: i64 = 10;
@@ -48,16 +51,91 @@ fn parse(req: &HttpRequest, body: &[u8]) -> Result<FormSubmission, ApiError> {
     }
 }
 
-/// Submit a lead through a web form.
+/// The active form a token names.
+async fn form_of(state: &AppState, token: String) -> Result<forms::FormRow, ApiError> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(ApiError::not_found("form"));
+    }
+    let hash = tokens::digest(&token);
+    db::run(&state.pool, move |c| {
+        forms::by_token(c, &hash)?
+            .filter(|f| f.active)
+            .ok_or_else(|| ApiError::not_found("form"))
+    })
+    .await
+}
+
+/// The request's `Origin`, if a browser sent one, checked against the
+/// form's sites: `Ok(None)` without one (a server posting, not a page).
+fn origin_of(req: &HttpRequest, form: &forms::FormRow) -> Result<Option<String>, ApiError> {
+    let Some(o) = req.headers().get(header::ORIGIN) else {
+        return Ok(None);
+    };
+    let o = o.to_str().unwrap_or_default().to_owned();
+    if site::origin_allowed(&form.origins(), &o) {
+        Ok(Some(o))
+    } else {
+        Err(ApiError::forbidden(
+            "This form does not take submissions from pages of this site.",
+        ))
+    }
+}
+
+/// The answer with the CORS headers that let the page read it.
+fn for_origin(mut res: HttpResponse, origin: Option<&str>) -> HttpResponse {
+    if let Some(o) = origin.and_then(|o| header::HeaderValue::from_str(o).ok()) {
+        let h = res.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, o);
+        h.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+    }
+    res
+}
+
+/// A browser's preflight before a page of another site posts to the form
+/// (a JSON body needs one; a plain HTML form does not).
+#[utoipa::path(options, path = "/api/v1/forms/{token}/leads", tag = "leads",
+    params(("token" = String, Path, description = "The form's token"),
+        ("Origin" = String, Header, description = "The page's origin, e.g. https://www.example.com")),
+    responses(
+        (status = 204, description = "The site may post: `Access-Control-Allow-Origin` is its origin; methods POST, header Content-Type", headers(
+            ("Access-Control-Allow-Origin" = String, description = "The request's origin"),
+            ("Access-Control-Allow-Methods" = String, description = "POST"),
+            ("Access-Control-Allow-Headers" = String, description = "Content-Type"),
+            ("Access-Control-Max-Age" = String, description = "Seconds a browser may remember this"))),
+        (status = 403, description = "The form does not take submissions from this site", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown token, or the form is switched off", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(()))]
+pub async fn preflight(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let form = form_of(&state, path.into_inner()).await?;
+    let origin = origin_of(&req, &form)?;
+    let res = HttpResponse::NoContent()
+        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "POST"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type"))
+        .insert_header((header::ACCESS_CONTROL_MAX_AGE, "3600"))
+        .finish();
+    Ok(for_origin(res, origin.as_deref()))
+}
+
+/// Submit a lead through a web form. From a page of another site, the
+/// form must allow the page's origin (`allowed_origins`; empty: any); the
+/// answer then carries `Access-Control-Allow-Origin` with it.
 #[utoipa::path(post, path = "/api/v1/forms/{token}/leads", tag = "leads",
-    params(("token" = String, Path, description = "The form's token, shown when it was made")),
+    params(("token" = String, Path, description = "The form's token, shown when it was made"),
+        ("Origin" = Option<String>, Header, description = "Sent by browsers: the page's origin")),
     request_body(content = FormSubmission, content_type = "application/x-www-form-urlencoded", description = "Also accepted as application/json"),
     responses(
-        (status = 202, description = "Received", body = FormAccepted),
+        (status = 202, description = "Received", body = FormAccepted, headers(
+            ("Access-Control-Allow-Origin" = String, description = "The request's origin, when it sent one"))),
+        (status = 403, description = "The form does not take submissions from pages of the request's origin; nothing is stored", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown token, or the form is switched off", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither form-urlencoded nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is invalid; `consent` must be true", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many submissions from this address to this form; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many submissions from this client to this form (behind `KEHU_TRUSTED_PROXIES`, the forwarded client's address counts); see Retry-After", body = Problem, content_type = "application/problem+json"),
     ),
     security(()))]
 pub async fn submit(
@@ -66,25 +144,29 @@ pub async fn submit(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let token = path.into_inner();
-    if token.is_empty() || token.len() > 128 {
-        return Err(ApiError::not_found("form"));
-    }
-    let hash = tokens::digest(&token);
-    let form = db::run(&state.pool, move |c| {
-        forms::by_token(c, &hash)?
-            .filter(|f| f.active)
-            .ok_or_else(|| ApiError::not_found("form"))
-    })
-    .await?;
-    let sub = parse(&req, &body)?;
+    let form = form_of(&state, path.into_inner()).await?;
+    let origin = origin_of(&req, &form)?;
+    // the page may read the answer, refusals included
+    let res = match receive(state, &req, form, body).await {
+        Ok(r) => r,
+        Err(e) => e.error_response(),
+    };
+    Ok(for_origin(res, origin.as_deref()))
+}
+
+async fn receive(
+    state: web::Data<AppState>,
+    req: &HttpRequest,
+    form: forms::FormRow,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let sub = parse(req, &body)?;
     if sub.website.as_deref().is_some_and(|w| !w.trim().is_empty()) {
         // a robot: it must not learn that it was caught
         return Ok(accepted());
     }
-    let client = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
+    let client = crate::http::client::address(&state, req.peer_addr(), req.headers())
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     let fid = form.id.clone();
     let now = db::now();

@@ -11,6 +11,7 @@ pub(crate) fn out(r: OpportunityRecord) -> OpportunityOut {
         name: row.name,
         customer_id: row.customer_id,
         customer_name: r.customer_name,
+        customer_deleted: r.customer_deleted,
         pipeline_id: row.pipeline_id,
         stage_id: row.stage_id,
         stage_name: r.stage_name,
@@ -179,7 +180,8 @@ pub(crate) fn detail(
         .and_then(|d| Date::parse("closed_on", d).ok());
     let reopen = update
         && status != Status::Open
-        && deal::may_reopen(status, closed_on, today(c, auth)?).is_ok();
+        && deal::may_reopen(status, closed_on, today(c, auth)?).is_ok()
+        && deal::may_reopen_for(r.customer_deleted).is_ok();
     Ok(OpportunityDetail {
         deal: out(r),
         checklist,

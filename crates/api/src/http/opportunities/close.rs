@@ -15,6 +15,7 @@ use crate::repo::pipelines;
 use crate::state::AppState;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use diesel::prelude::*;
+use kehu_domain::audit::Action as Did;
 use kehu_domain::customer::LifecycleStage;
 use kehu_domain::date::Date;
 use kehu_domain::lifecycle::{self, Cause};
@@ -139,7 +140,8 @@ fn close(
         cur.row.customer_id.clone(),
     );
     let a = auth.clone();
-    save_and_answer(c, auth, &cur, &next, move |c| {
+    let did = if won { Did::Win } else { Did::Lose };
+    save_and_answer(c, auth, &cur, &next, did, move |c| {
         store::enter_stage(c, &oid, Some(&from), &to, now, author(&a))?;
         if won {
             customer_won(c, &a, &cid, now)?;
@@ -243,7 +245,7 @@ pub async fn lose(
         (status = 200, description = "Reopened", body = OpportunityDetail, headers(("ETag" = String, description = "Version"))),
         (status = 403, description = "Visible, but the caller may not change it", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such deal, or not within the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Open already, or won more than 30 days ago (`won_in_the_books`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Open already, won more than 30 days ago (`won_in_the_books`), or its customer is in the trash (`customer_deleted`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed by someone else since the ETag", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -264,6 +266,7 @@ pub async fn reopen(
             .as_deref()
             .and_then(|d| Date::parse("closed_on", d).ok());
         deal::may_reopen(status, closed_on, today(c, &auth)?).map_err(refused)?;
+        deal::may_reopen_for(cur.customer_deleted).map_err(refused)?;
         let p = pipeline_of(c, &cur.row.pipeline_id)?;
         let stays = store::history(c, &oid)?;
         let visited: Vec<&str> = stays.iter().map(|s| s.stage_id.as_str()).collect();
@@ -291,7 +294,7 @@ pub async fn reopen(
         derive(&mut next, &stage);
         let from = cur.row.stage_id.clone();
         let a = auth.clone();
-        save_and_answer(c, &auth, &cur, &next, move |c| {
+        save_and_answer(c, &auth, &cur, &next, Did::Reopen, move |c| {
             store::enter_stage(c, &oid, Some(&from), &back, now, author(&a))?;
             Ok(())
         })

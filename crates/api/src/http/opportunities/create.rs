@@ -185,6 +185,15 @@ pub async fn create(
                     by: author(&a),
                 },
             )?;
+            let contacts = store::contact_ids(c, &oid)?;
+            audit::record(
+                c,
+                &a,
+                &oid,
+                Did::Create,
+                &Vec::new(),
+                &audit::fields(&row, &contacts),
+            )?;
             if !store::allows(c, &oid, cond(&a, Action::Create))? {
                 return Err(ApiError::forbidden(
                     "Your roles do not allow you to create an opportunity with this owner, region or product line.",

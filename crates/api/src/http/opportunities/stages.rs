@@ -67,7 +67,7 @@ pub async fn move_stage(
         derive(&mut next, &stage);
         let from = cur.row.stage_id.clone();
         let a = auth.clone();
-        save_and_answer(c, &auth, &cur, &next, move |c| {
+        save_and_answer(c, &auth, &cur, &next, Did::Move, move |c| {
             store::enter_stage(c, &oid, Some(&from), &to, now, author(&a))?;
             Ok(())
         })

@@ -390,7 +390,7 @@ impl From<RuleRow> for RuleOut {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "官网咨询表单", "source": "web_form", "campaign": "2026 官网", "team_id": null, "active": true}))]
+#[schema(example = json!({"name": "官网咨询表单", "source": "web_form", "campaign": "2026 官网", "team_id": null, "active": true, "allowed_origins": ["https://www.example.com"]}))]
 pub struct FormCreate {
     pub name: String,
     /// Source key of the leads it makes; default `web_form`.
@@ -400,6 +400,11 @@ pub struct FormCreate {
     pub team_id: Option<String>,
     /// Default true.
     pub active: Option<bool>,
+    /// The sites (origins: scheme, host, port) whose pages may post to it
+    /// from a browser; at most 20. Empty or left out: any site.
+    #[serde(default)]
+    #[schema(example = json!(["https://www.example.com"]))]
+    pub allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -414,6 +419,8 @@ pub struct FormUpdate {
     #[schema(value_type = Option<String>)]
     pub team_id: Option<Option<String>>,
     pub active: Option<bool>,
+    /// Replaces the list of sites that may post to it; `[]`: any site.
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -424,6 +431,8 @@ pub struct FormOut {
     pub campaign: Option<String>,
     pub team_id: Option<String>,
     pub active: bool,
+    /// The sites whose pages may post to it, as origins; empty: any site.
+    pub allowed_origins: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub version: i64,
     /// Only in the answer to its creation: the secret token and the address
@@ -436,6 +445,7 @@ pub struct FormOut {
 
 impl From<FormRow> for FormOut {
     fn from(r: FormRow) -> Self {
+        let allowed_origins = r.origins();
         Self {
             id: r.id,
             name: r.name,
@@ -443,6 +453,7 @@ impl From<FormRow> for FormOut {
             campaign: r.campaign,
             team_id: r.team_id,
             active: r.active,
+            allowed_origins,
             created_at: time(r.created_at),
             version: r.version,
             token: None,

@@ -146,7 +146,7 @@ pub struct DealAllowed {
 
 /// An opportunity (商机).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({"id": "0193…", "name": "Boiler retrofit", "customer_id": "0192…", "customer_name": "上海华东制造有限公司",
+#[schema(example = json!({"id": "0193…", "name": "Boiler retrofit", "customer_id": "0192…", "customer_name": "上海华东制造有限公司", "customer_deleted": false,
     "pipeline_id": "default", "stage_id": "stage-qualify", "stage_name": "Qualify", "status": "open",
     "owner_id": "u1", "owner_name": "Li Wei", "team_id": null, "region_id": null, "product_line_id": null,
     "amount_minor": 12000000, "currency": "CNY", "weighted_minor": 3000000, "probability": 25, "probability_overridden": false,
@@ -158,6 +158,9 @@ pub struct OpportunityOut {
     pub name: String,
     pub customer_id: String,
     pub customer_name: String,
+    /// The customer is in the trash: a won or lost deal stays in the books
+    /// (and readable) after its customer is deleted.
+    pub customer_deleted: bool,
     pub pipeline_id: String,
     pub stage_id: String,
     pub stage_name: String,

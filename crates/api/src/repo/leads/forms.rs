@@ -18,6 +18,15 @@ pub struct FormRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// JSON list of the sites that may post to it; empty: any.
+    pub allowed_origins: String,
+}
+
+impl FormRow {
+    /// The sites that may post to it (normalised when saved); empty: any.
+    pub fn origins(&self) -> Vec<String> {
+        serde_json::from_str(&self.allowed_origins).unwrap_or_default()
+    }
 }
 
 /// A form's settings.
@@ -28,6 +37,11 @@ pub struct FormSettings {
     pub campaign: Option<String>,
     pub team_id: Option<String>,
     pub active: bool,
+    pub allowed_origins: Vec<String>,
+}
+
+fn origins_text(s: &FormSettings) -> String {
+    serde_json::to_string(&s.allowed_origins).unwrap_or_else(|_| "[]".into())
 }
 
 pub fn list(c: &mut DbConnection) -> QueryResult<Vec<FormRow>> {
@@ -69,6 +83,7 @@ pub fn insert(
             forms::campaign.eq(&s.campaign),
             forms::team_id.eq(&s.team_id),
             forms::active.eq(s.active),
+            forms::allowed_origins.eq(origins_text(s)),
             forms::token_hash.eq(token_hash),
             forms::created_by.eq(by),
             forms::created_at.eq(now),
@@ -95,6 +110,7 @@ pub fn update(
             forms::campaign.eq(&s.campaign),
             forms::team_id.eq(&s.team_id),
             forms::active.eq(s.active),
+            forms::allowed_origins.eq(origins_text(s)),
             forms::updated_at.eq(now),
             forms::version.eq(forms::version + 1),
         ))

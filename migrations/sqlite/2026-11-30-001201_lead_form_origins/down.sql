@@ -1,0 +1,1 @@
+ALTER TABLE lead_forms DROP COLUMN allowed_origins;
