@@ -147,6 +147,10 @@ def run_db(db):
             # the same aggregate in hand-written SQL: the yardstick for the repository's query
             rows[n[:-4]].update(raw_p50=float(p50))
             continue
+        if n.endswith("_scan"):
+            # the aggregate summed from the deals themselves: what the rollup saves
+            rows[n[:-5]].update(scan_p50=float(p50))
+            continue
         rows[n].update(floor_qps=float(qps), floor_p50=float(p50), floor_p99=float(p99))
     shutil.rmtree(work, ignore_errors=True)
     return seed_line, rows
@@ -202,9 +206,12 @@ def table(db, seed_line, rows):
     text = f"### {db}\n\n{seed_line}\n\n{head}{body}"
     for n, r in rows.items():
         if "raw_p50" in r:
+            scan = (f"; summing the deals themselves instead, in hand-written SQL, takes {r['scan_p50']:.2f} ms"
+                    if "scan_p50" in r else "")
             text += (f"\n{n}: the repository's aggregate p50 {r['floor_p50']:.2f} ms against the same aggregate in "
                      f"hand-written SQL {r['raw_p50']:.2f} ms: **{r['floor_p50'] / max(r['raw_p50'], 1e-9):.2f}×** "
-                     f"(aim ≤ 1.5×); through the API p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms (aim ≤ 150 ms).\n")
+                     f"(aim ≤ 1.5×){scan}; through the API p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms "
+                     f"(aim ≤ 150 ms).\n")
     if imp:
         c = imp["counts"]
         aim = "meets" if imp["rows_s"] >= 20000 else "misses"

@@ -1,8 +1,9 @@
 //! The floor for `make bench`: the same repository calls the API makes for
 //! each scenario, run directly against the database in one thread, without
 //! HTTP, JSON or authentication. Prints `scenario,qps,p50_ms,p95_ms,p99_ms`.
-//! `forecast_admin_raw` is the forecast's aggregate written by hand in SQL,
-//! the yardstick for what the repository's query costs.
+//! `forecast_admin_raw` is the forecast's aggregate written by hand in SQL
+//! over its rollup, the yardstick for what the repository's query costs;
+//! `forecast_admin_scan` sums the deals themselves, what the rollup saves.
 //!
 //!     DATABASE_URL=… cargo run --release --example floor -- <seconds per scenario>
 
@@ -66,15 +67,28 @@ struct Cell {
 const FORECAST_FROM: &str = "2025-12-01";
 const FORECAST_TO: &str = "2026-12-01";
 
-fn forecast(c: &mut DbConnection) {
+/// The forecast's aggregate as the database could answer it, written by
+/// hand: from the rollup (`cells`) or from the deals themselves.
+fn forecast(c: &mut DbConnection, cells: bool) {
     use diesel::RunQueryDsl;
-    let sql = format!(
-        "SELECT substr(forecast_on, 1, 7) AS month, owner_id AS owner, COUNT(*) AS n, \
-         CAST(SUM(amount_minor) AS BIGINT) AS amount, CAST(SUM(weighted_minor) AS BIGINT) AS weighted \
-         FROM opportunities WHERE currency = 'CNY' AND forecast_on >= '{FORECAST_FROM}' \
-         AND forecast_on < '{FORECAST_TO}' AND status <> 'lost' \
-         GROUP BY substr(forecast_on, 1, 7), owner_id, forecast_category, status"
-    );
+    let sql = if cells {
+        format!(
+            "SELECT month, owner_id AS owner, CAST(SUM(deals) AS BIGINT) AS n, \
+             CAST(SUM(amount_minor) AS BIGINT) AS amount, CAST(SUM(weighted_minor) AS BIGINT) AS weighted \
+             FROM forecast_cells WHERE currency = 'CNY' AND month >= '{}' AND month < '{}' \
+             GROUP BY month, owner_id, forecast_category, status",
+            &FORECAST_FROM[..7],
+            &FORECAST_TO[..7]
+        )
+    } else {
+        format!(
+            "SELECT substr(forecast_on, 1, 7) AS month, owner_id AS owner, COUNT(*) AS n, \
+             CAST(SUM(amount_minor) AS BIGINT) AS amount, CAST(SUM(weighted_minor) AS BIGINT) AS weighted \
+             FROM opportunities WHERE currency = 'CNY' AND forecast_on >= '{FORECAST_FROM}' \
+             AND forecast_on < '{FORECAST_TO}' AND status <> 'lost' \
+             GROUP BY substr(forecast_on, 1, 7), owner_id, forecast_category, status"
+        )
+    };
     let rows: Vec<Cell> = diesel::sql_query(sql).load(c).unwrap();
     assert!(!rows.is_empty());
 }
@@ -99,27 +113,26 @@ fn main() {
         customers::list(c, &read(s), f, sort, None, 51).unwrap();
     };
     let deals = |s: &Subject| {
-        kehu_api::repo::access_sql::opportunity_condition(&access::predicate(
+        kehu_api::repo::forecast::Sources::of(&access::predicate(
             s,
             Resource::Opportunity,
             Action::Read,
         ))
     };
+    let ask = kehu_api::repo::forecast::Ask {
+        currency: "CNY",
+        from: FORECAST_FROM,
+        to: FORECAST_TO,
+        group: kehu_api::repo::forecast::GroupBy::Owner,
+        pipeline_id: None,
+    };
     for (name, s) in [("forecast_admin", &admin), ("forecast_rep", &rep)] {
         measure(name, secs, &mut c, |c| {
-            kehu_api::repo::forecast::cells(
-                c,
-                deals(s),
-                "CNY",
-                FORECAST_FROM,
-                FORECAST_TO,
-                kehu_api::repo::forecast::GroupBy::Owner,
-                None,
-            )
-            .unwrap();
+            kehu_api::repo::forecast::cells(c, deals(s), &ask).unwrap();
         });
     }
-    measure("forecast_admin_raw", secs, &mut c, forecast);
+    measure("forecast_admin_raw", secs, &mut c, |c| forecast(c, true));
+    measure("forecast_admin_scan", secs, &mut c, |c| forecast(c, false));
     measure("list_rep", secs, &mut c, |c| list(c, &rep, &all));
     measure("list_admin", secs, &mut c, |c| list(c, &admin, &all));
     let filter = CustomerFilter {

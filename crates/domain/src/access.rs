@@ -290,6 +290,33 @@ impl Predicate {
         }
     }
 
+    /// Whether this predicate reads a record's collaborators: a relation of
+    /// the record, not one of its own columns.
+    pub fn reads_collaborators(&self) -> bool {
+        match self {
+            Predicate::CollaboratorIs(_) => true,
+            Predicate::Or(ps) | Predicate::And(ps) => ps.iter().any(Predicate::reads_collaborators),
+            _ => false,
+        }
+    }
+
+    /// `(plain, related)` with `self ≡ plain ∨ related`, where `plain` never
+    /// reads collaborators: a sum over a scope takes what `plain` allows from
+    /// a rollup of the records' own columns and reads record by record only
+    /// what `related` allows beyond it. A rep's own scope splits into "I own
+    /// it" and "I collaborate on it"; an administrator's has no related part.
+    pub fn split_collaborators(&self) -> (Predicate, Predicate) {
+        match self {
+            Predicate::Or(ps) => {
+                let (plain, related): (Vec<_>, Vec<_>) =
+                    ps.iter().map(Predicate::split_collaborators).unzip();
+                (Predicate::or(plain), Predicate::or(related))
+            }
+            p if p.reads_collaborators() => (Predicate::False, p.clone()),
+            p => (p.clone(), Predicate::False),
+        }
+    }
+
     fn or(mut ps: Vec<Predicate>) -> Predicate {
         ps.retain(|p| *p != Predicate::False);
         if ps.contains(&Predicate::True) {

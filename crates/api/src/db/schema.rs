@@ -593,6 +593,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    forecast_cells (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id, partner_id, forecast_category, status) {
+        currency -> Text,
+        month -> Text,
+        pipeline_id -> Text,
+        owner_id -> Text,
+        team_id -> Text,
+        region_id -> Text,
+        product_line_id -> Text,
+        partner_id -> Text,
+        forecast_category -> Text,
+        status -> Text,
+        deals -> BigInt,
+        amount_minor -> BigInt,
+        weighted_minor -> BigInt,
+    }
+}
+
 diesel::joinable!(import_rows -> imports (import_id));
 diesel::joinable!(opportunities -> customers (customer_id));
 diesel::joinable!(opportunities -> pipeline_stages (stage_id));
@@ -731,4 +749,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     opportunity_competitors,
     competitor_activities,
     quotas,
+    forecast_cells,
 );

@@ -2,12 +2,12 @@
 //! all within the caller's opportunity scope.
 
 use super::extract::{Body, non_empty};
-use super::opportunities::{cond, today};
+use super::opportunities::{scope, today};
 use super::wire::forecast::*;
 use crate::auth::Auth;
 use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
-use crate::repo::forecast::{self as store, GroupBy, QuotaRow};
+use crate::repo::forecast::{self as store, GroupBy, QuotaRow, Sources};
 use crate::repo::opportunities::user_names;
 use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
@@ -142,15 +142,15 @@ pub async fn forecast(
         };
         let periods = rules::periods(kind, start, n);
         let (lo, hi) = (periods[0].start, periods[n - 1].end());
-        let cells = store::cells(
-            c,
-            cond(&auth, Action::Read),
-            &currency,
-            &lo.to_string(),
-            &hi.to_string(),
+        let (from, to) = (lo.to_string(), hi.to_string());
+        let ask = store::Ask {
+            currency: &currency,
+            from: &from,
+            to: &to,
             group,
-            pipeline_id.as_deref(),
-        )?;
+            pipeline_id: pipeline_id.as_deref(),
+        };
+        let cells = store::cells(c, Sources::of(&scope(&auth, Action::Read)), &ask)?;
         let quotas = store::quotas_between(c, Some(&currency), &lo.to_string(), &hi.to_string())?;
         assemble(c, kind, &periods, group, &currency, cells, quotas)
     })

@@ -14,8 +14,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use kehu_domain::access::Predicate;
 
+mod forecast_cells;
 mod opportunities;
-pub use opportunities::{OpportunityCondition, opportunity_condition};
+pub use forecast_cells::{CellCondition, cell_condition};
+pub use opportunities::{OpportunityCondition, opportunity_condition, opportunity_not_in};
 
 pub type CustomerCondition =
     Box<dyn BoxableExpression<customers::table, Db, SqlType = Nullable<Bool>>>;

@@ -1,4 +1,4 @@
-//! The forecast as one aggregate per request, quotas, and what rep
+//! The forecast's aggregate (from its rollup), quotas, and what rep
 //! performance reads.
 
 use super::access_sql::OpportunityCondition;
@@ -7,115 +7,10 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConnection};
 use chrono::NaiveDateTime;
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 
-/// What the forecast is grouped by; each is a column of the deal itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
-    Owner,
-    Team,
-    Region,
-    ProductLine,
-}
-
-impl GroupBy {
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "owner" => GroupBy::Owner,
-            "team" => GroupBy::Team,
-            "region" => GroupBy::Region,
-            "product_line" => GroupBy::ProductLine,
-            _ => return None,
-        })
-    }
-
-    fn column(self) -> &'static str {
-        match self {
-            GroupBy::Owner => "opportunities.owner_id",
-            GroupBy::Team => "opportunities.team_id",
-            GroupBy::Region => "opportunities.region_id",
-            GroupBy::ProductLine => "opportunities.product_line_id",
-        }
-    }
-}
-
-/// One cell of the aggregate: month (`YYYY-MM`), group, forecast category,
-/// status, count, amount and weighted amount.
-#[derive(Debug, Clone, Queryable)]
-pub struct Cell {
-    pub month: String,
-    pub group: Option<String>,
-    pub category: String,
-    pub status: String,
-    pub count: i64,
-    pub amount: i64,
-    pub weighted: i64,
-}
-
-/// The forecast's aggregate: deals of one currency counting on a day in
-/// `[from, to)` by month, group, category and status; open deals by
-/// expected close, won deals by close day, lost deals not at all. The scope
-/// condition is one expression (not per branch) so that no deal is summed
-/// twice. A macro, so that `cells` runs and `plan` explains the very same
-/// query without naming its type.
-macro_rules! cells_query {
-    ($cond:expr, $currency:expr, $from:expr, $to:expr, $group:expr, $pipeline:expr) => {{
-        let month = "substr(opportunities.forecast_on, 1, 7)";
-        let g = $group.column();
-        let by_pipeline: OpportunityCondition = match $pipeline {
-            Some(p) => Box::new(opportunities::pipeline_id.eq(p.to_owned()).nullable()),
-            None => Box::new(sql::<Nullable<Bool>>("1 = 1")),
-        };
-        opportunities::table
-            .filter(opportunities::currency.eq($currency.to_owned()))
-            .filter(opportunities::forecast_on.ge($from.to_owned()))
-            .filter(opportunities::forecast_on.lt($to.to_owned()))
-            .filter(opportunities::status.ne("lost"))
-            .filter($cond)
-            .filter(by_pipeline)
-            .group_by(sql::<Text>(&format!(
-                "{month}, {g}, opportunities.forecast_category, opportunities.status"
-            )))
-            .select((
-                sql::<Text>(month),
-                sql::<Nullable<Text>>(g),
-                sql::<Text>("opportunities.forecast_category"),
-                sql::<Text>("opportunities.status"),
-                sql::<BigInt>("COUNT(*)"),
-                sql::<BigInt>("CAST(SUM(opportunities.amount_minor) AS BIGINT)"),
-                sql::<BigInt>("CAST(SUM(opportunities.weighted_minor) AS BIGINT)"),
-            ))
-    }};
-}
-
-pub fn cells(
-    c: &mut DbConnection,
-    cond: OpportunityCondition,
-    currency: &str,
-    from: &str,
-    to: &str,
-    group: GroupBy,
-    pipeline_id: Option<&str>,
-) -> QueryResult<Vec<Cell>> {
-    cells_query!(cond, currency, from, to, group, pipeline_id).load(c)
-}
-
-/// The plan of the forecast's aggregate, for the query-plan test.
-pub fn plan(
-    c: &mut DbConnection,
-    cond: OpportunityCondition,
-    currency: &str,
-    from: &str,
-    to: &str,
-    group: GroupBy,
-) -> QueryResult<crate::db::explain::Plan> {
-    crate::db::explain::plan(
-        c,
-        cells_query!(cond, currency, from, to, group, None::<&str>),
-    )
-}
+mod aggregate;
+pub use aggregate::{Ask, Cell, GroupBy, Sources, cells, plans};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = quotas)]

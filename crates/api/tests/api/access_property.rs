@@ -3,11 +3,13 @@
 //! on both databases.
 
 use crate::helpers::TestDb;
+use crate::helpers::summed;
 use diesel::prelude::*;
 use kehu_api::db::schema::{customers, leads, opportunities};
 use kehu_api::db::{Backend, DbConnection};
 use kehu_api::repo::access_sql::opportunity_condition;
 use kehu_api::repo::customers::{After, CursorValue, CustomerFilter, Sort, SortKey};
+use kehu_api::repo::forecast::{Ask, GroupBy, Sources};
 use kehu_api::repo::{self, access_sql::customer_condition, org::UnitKind, users::UserValues};
 use kehu_domain::access::{self, Action, RecordFacts, Resource, RoleGrants, Scope};
 use kehu_domain::customer::{Creator, Customer, RawCustomer};
@@ -132,9 +134,18 @@ fn world() -> impl Strategy<Value = World> {
     })
 }
 
+static CASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
     let now = kehu_api::db::now();
     let tag = uuid::Uuid::new_v4().simple().to_string();
+    // each case's deals in a currency of their own, so its forecast holds
+    // only them
+    let n = CASES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let currency: String = [b'X', b'A' + (n / 26 % 26) as u8, b'A' + (n % 26) as u8]
+        .map(char::from)
+        .iter()
+        .collect();
     let id = |kind: &str, i: usize| format!("{kind}{i}-{}", &tag[..12]);
     let mk = |c: &mut DbConnection, kind: UnitKind, prefix: &str, parents: &[Option<usize>]| {
         for (i, p) in parents.iter().enumerate() {
@@ -227,7 +238,7 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
     for (i, cs) in w.customers.iter().enumerate() {
         let owner = cs.owner.unwrap_or(0);
         let line = cs.product_lines.iter().next().map(|&p| id("pl", p));
-        let row = deal_row(
+        let mut row = deal_row(
             &id("d", i),
             &id("c", i),
             &id("u", owner),
@@ -237,6 +248,10 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
             cs.partner.map(|p| id("p", p)),
             now,
         );
+        // amounts differ, so a deal summed twice or missed shows in the sums
+        row.amount_minor = 1 << i.min(40);
+        row.weighted_minor = row.amount_minor / 10;
+        row.currency = currency.clone();
         repo::opportunities::insert(
             c,
             &repo::opportunities::NewOpportunity {
@@ -322,6 +337,36 @@ fn check(c: &mut DbConnection, w: &World) -> Result<(), TestCaseError> {
                 .map(|(k, _)| k.clone())
                 .collect();
             prop_assert_eq!(&from_sql, &allowed, "deals of user {} {:?}", i, action);
+            if action == Action::Read {
+                // the forecast counts each allowed deal once, however its
+                // scope is split between the rollup and the deals, and sums
+                // per group what the deals read one by one sum
+                for group in [
+                    GroupBy::Owner,
+                    GroupBy::Team,
+                    GroupBy::Region,
+                    GroupBy::ProductLine,
+                ] {
+                    let ask = Ask {
+                        currency: &currency,
+                        from: "2026-12-01",
+                        to: "2027-01-01",
+                        group,
+                        pipeline_id: None,
+                    };
+                    let split = summed(repo::forecast::cells(c, Sources::of(&pred), &ask).unwrap());
+                    let deals =
+                        summed(repo::forecast::cells(c, Sources::deals_only(&pred), &ask).unwrap());
+                    prop_assert_eq!(&split, &deals, "forecast of user {} by {:?}", i, group);
+                    let counted: i64 = split.values().map(|v| v.0).sum();
+                    prop_assert_eq!(
+                        counted,
+                        allowed.len() as i64,
+                        "forecast count of user {}",
+                        i
+                    );
+                }
+            }
             let pred = access::predicate(&auth.subject, Resource::Lead, action);
             let from_sql: BTreeSet<String> = leads::table
                 .filter(repo::leads::lead_condition(&pred))

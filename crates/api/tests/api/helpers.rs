@@ -409,3 +409,22 @@ impl Client {
         }
     }
 }
+
+/// A forecast's sums per (month, group, category, status).
+pub type ForecastSums =
+    std::collections::BTreeMap<(String, Option<String>, String, String), (i64, i64, i64)>;
+
+/// Forecast cells added up per (month, group, category, status): two parts
+/// of a scope, or two reads, may each hold deals of one cell.
+pub fn summed(cells: Vec<kehu_api::repo::forecast::Cell>) -> ForecastSums {
+    let mut out = ForecastSums::new();
+    for x in cells {
+        let e = out
+            .entry((x.month, x.group, x.category, x.status))
+            .or_insert((0, 0, 0));
+        e.0 += x.count;
+        e.1 += x.amount;
+        e.2 += x.weighted;
+    }
+    out
+}

@@ -306,3 +306,36 @@ proptest! {
             }
     }
 }
+
+#[test]
+fn an_administrators_scope_needs_no_record_by_record_part() {
+    let s = subject("u-admin", BuiltinRole::Admin);
+    let p = predicate(&s, Resource::Opportunity, Action::Read);
+    assert_eq!(p.split_collaborators(), (Predicate::True, Predicate::False));
+}
+
+#[test]
+fn a_reps_scope_splits_into_owning_and_collaborating() {
+    let s = subject("u-rep", BuiltinRole::SalesRep);
+    let (plain, related) = predicate(&s, Resource::Opportunity, Action::Read).split_collaborators();
+    assert!(!plain.reads_collaborators());
+    assert_eq!(plain, Predicate::OwnerIs("u-rep".into()));
+    assert_eq!(related, Predicate::CollaboratorIs("u-rep".into()));
+}
+
+proptest! {
+    #[test]
+    fn a_split_scope_allows_exactly_what_the_whole_does(
+        scopes in prop::collection::vec(arb_scope(), 1..4),
+        s in arb_subject(vec![]),
+        r in arb_record(),
+    ) {
+        let mut s = s;
+        let roles: Vec<RoleGrants> = scopes.iter().map(|&sc| RoleGrants::from([((Resource::Customer, Action::Read), sc)])).collect();
+        s.grants = Grants::merge(&roles);
+        let whole = predicate(&s, Resource::Customer, Action::Read);
+        let (plain, related) = whole.split_collaborators();
+        prop_assert!(!plain.reads_collaborators());
+        prop_assert_eq!(whole.eval(&r), plain.eval(&r) || related.eval(&r));
+    }
+}

@@ -4,8 +4,9 @@
 
 use crate::db::Db;
 use crate::db::schema::{customer_collaborators, opportunities, users};
-use diesel::dsl::sql;
+use diesel::dsl::{case_when, sql};
 use diesel::expression::BoxableExpression;
+use diesel::expression::IntoSql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable};
 use kehu_domain::access::Predicate;
@@ -65,4 +66,14 @@ pub fn opportunity_condition(p: &Predicate) -> OpportunityCondition {
         Predicate::NoOwner | Predicate::PoolTeamIn(_) => constant(false),
         Predicate::NoPartner => Box::new(opportunities::partner_id.is_null().nullable()),
     }
+}
+
+/// The deals a predicate does not allow; a NULL (an unknown region, say)
+/// counts as not allowed, as it does in a WHERE clause.
+pub fn opportunity_not_in(p: &Predicate) -> OpportunityCondition {
+    Box::new(
+        case_when(opportunity_condition(p), false.into_sql::<Bool>())
+            .otherwise(true.into_sql::<Bool>())
+            .nullable(),
+    )
 }
