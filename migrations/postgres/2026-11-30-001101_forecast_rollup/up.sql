@@ -21,8 +21,10 @@ CREATE TABLE forecast_cells (
     deals BIGINT NOT NULL,
     amount_minor BIGINT NOT NULL,
     weighted_minor BIGINT NOT NULL,
-    PRIMARY KEY (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id,
-        partner_id, forecast_category, status)
+    -- in the order the default forecast (by owner) groups, so it reads the
+    -- cells already grouped
+    PRIMARY KEY (currency, month, owner_id, forecast_category, status, pipeline_id, team_id,
+        region_id, product_line_id, partner_id)
 );
 
 -- a rep's or a team's cells, without walking every owner's
@@ -46,8 +48,8 @@ BEGIN
         d.owner_id, COALESCE(d.team_id, ''), COALESCE(d.region_id, ''),
         COALESCE(d.product_line_id, ''), COALESCE(d.partner_id, ''), d.forecast_category,
         d.status, sign, sign * d.amount_minor, sign * d.weighted_minor)
-    ON CONFLICT (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id,
-        partner_id, forecast_category, status)
+    ON CONFLICT (currency, month, owner_id, forecast_category, status, pipeline_id, team_id,
+        region_id, product_line_id, partner_id)
     DO UPDATE SET deals = forecast_cells.deals + excluded.deals,
         amount_minor = forecast_cells.amount_minor + excluded.amount_minor,
         weighted_minor = forecast_cells.weighted_minor + excluded.weighted_minor;

@@ -21,8 +21,10 @@ CREATE TABLE forecast_cells (
     deals BIGINT NOT NULL,
     amount_minor BIGINT NOT NULL,
     weighted_minor BIGINT NOT NULL,
-    PRIMARY KEY (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id,
-        partner_id, forecast_category, status)
+    -- in the order the default forecast (by owner) groups, so it reads the
+    -- cells already grouped
+    PRIMARY KEY (currency, month, owner_id, forecast_category, status, pipeline_id, team_id,
+        region_id, product_line_id, partner_id)
 );
 
 -- a rep's or a team's cells, without walking every owner's
@@ -44,8 +46,8 @@ BEGIN
         NEW.pipeline_id, NEW.owner_id, COALESCE(NEW.team_id, ''), COALESCE(NEW.region_id, ''),
         COALESCE(NEW.product_line_id, ''), COALESCE(NEW.partner_id, ''), NEW.forecast_category,
         NEW.status, 1, NEW.amount_minor, NEW.weighted_minor)
-    ON CONFLICT (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id,
-        partner_id, forecast_category, status)
+    ON CONFLICT (currency, month, owner_id, forecast_category, status, pipeline_id, team_id,
+        region_id, product_line_id, partner_id)
     DO UPDATE SET deals = deals + 1, amount_minor = amount_minor + excluded.amount_minor,
         weighted_minor = weighted_minor + excluded.weighted_minor;
 END;
@@ -81,8 +83,8 @@ BEGIN
         COALESCE(NEW.product_line_id, ''), COALESCE(NEW.partner_id, ''), NEW.forecast_category,
         NEW.status, 1, NEW.amount_minor, NEW.weighted_minor
     WHERE NEW.status <> 'lost'
-    ON CONFLICT (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id,
-        partner_id, forecast_category, status)
+    ON CONFLICT (currency, month, owner_id, forecast_category, status, pipeline_id, team_id,
+        region_id, product_line_id, partner_id)
     DO UPDATE SET deals = deals + 1, amount_minor = amount_minor + excluded.amount_minor,
         weighted_minor = weighted_minor + excluded.weighted_minor;
 END;

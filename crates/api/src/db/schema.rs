@@ -594,7 +594,7 @@ diesel::table! {
 }
 
 diesel::table! {
-    forecast_cells (currency, month, pipeline_id, owner_id, team_id, region_id, product_line_id, partner_id, forecast_category, status) {
+    forecast_cells (currency, month, owner_id, forecast_category, status, pipeline_id, team_id, region_id, product_line_id, partner_id) {
         currency -> Text,
         month -> Text,
         pipeline_id -> Text,

@@ -334,7 +334,7 @@ fn Columns(board: Board, drag: Drag, on_move: Callback<(String, String)>) -> imp
         .into_iter()
         .map(|c| view! { <StageColumn column=c pipeline=pipeline.clone() drag=drag on_move=on_move /> })
         .collect_view();
-    view! { <div class="board" data-testid="board">{cols}</div> }
+    view! { <div class="board" data-testid="board" on:scroll=move |_| drag.scrolled()>{cols}</div> }
 }
 
 #[component]

@@ -129,6 +129,22 @@ impl Drag {
         }
     }
 
+    /// The board scrolled under a still pointer (the edge's smooth scroll
+    /// ends after the last move): the column under it is another one now.
+    pub fn scrolled(self) {
+        let Some(mut d) = self.state.get_untracked() else {
+            return;
+        };
+        if !d.started {
+            return;
+        }
+        let over = column_at(d.at.0).or(d.over.clone());
+        if over != d.over {
+            d.over = over;
+            self.state.set(Some(d));
+        }
+    }
+
     /// The browser took the pointer (a scroll began, the window lost focus).
     pub fn cancel(self) {
         self.state.set(None);
