@@ -78,6 +78,16 @@ export async function tickViaApi(request: APIRequestContext, token: string, id: 
   expect(res.status(), await res.text()).toBe(200);
 }
 
+/** Moves the deal to another open stage as its owner would. */
+export async function moveDealViaApi(request: APIRequestContext, token: string, id: string, stageId: string) {
+  const deal = await getDealViaApi(request, token, id);
+  const res = await request.post(`/api/v1/opportunities/${id}/move`, {
+    headers: { ...auth(token), 'If-Match': `"${deal.version}"` },
+    data: { stage_id: stageId },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
 /** The deal's state as the API sees it. */
 export async function dealStage(request: APIRequestContext, token: string, id: string): Promise<string> {
   return (await getDealViaApi(request, token, id)).stage_id;

@@ -1,7 +1,7 @@
 import { expect, test } from '../fixtures';
 import { ADMIN_EMAIL, apiToken, attachScreenshot, createCustomerViaApi, signIn, uniqueName } from '../pages/customers';
 import { createRepViaApi } from '../pages/work';
-import { createDealViaApi, createLossReasonViaApi, createPipelineViaApi, getDealViaApi, inDays } from '../pages/sales';
+import { createDealViaApi, createLossReasonViaApi, createPipelineViaApi, getDealViaApi, inDays, tickViaApi } from '../pages/sales';
 
 test.use({ locale: 'en-US' });
 
@@ -56,6 +56,23 @@ test('a deal created from the customer, its checklist ticked, won: the customer 
   await expect(page.getByTestId('deal-status').first()).toHaveText('Won');
   await expect(page.getByTestId('deal-outcome')).toContainText('90,000');
   await expect(page.getByTestId('history-entry').first()).toContainText('Discover → Won');
+  // a won deal's page is about the win: amount, day, and the checklist work done
+  await page.reload();
+  await expect(page.getByTestId('deal-close')).toContainText('Deal won');
+  await expect(page.getByTestId('outcome-amount')).toContainText('90,000');
+  await expect(page.getByTestId('outcome-date')).not.toBeEmpty();
+  await expect(page.getByTestId('checklist-empty')).toHaveCount(0);
+  await expect(page.getByTestId('deal-checklist')).toContainText('Checklist work done');
+  const done = page.getByTestId('checklist-done-item');
+  await expect(done).toHaveCount(1);
+  await expect(done).toContainText('Budget confirmed');
+  await expect(done).toContainText(`Discover · Done by ${rep.name}`);
+  await expect(page.getByTestId('checklist-tick')).toHaveCount(0);
+  await expect(page.getByTestId('deal-reopen')).toBeVisible();
+  // first on a phone, where the cards stack
+  const closeBox = await page.getByTestId('deal-close').boundingBox();
+  const checklistBox = await page.getByTestId('deal-checklist').boundingBox();
+  expect(closeBox!.y).toBeLessThan(checklistBox!.y);
   await attachScreenshot(page, testInfo, `deal-won-${testInfo.project.name}`);
 
   const c = await request.get(`/api/v1/customers/${customer.id}`, { headers: { Authorization: `Bearer ${rep.token}` } });
@@ -107,6 +124,11 @@ test('a deal lost with a reason and the competitor who won, then reopened', asyn
   await expect(page.getByTestId('deal-status').first()).toHaveText('Lost');
   await expect(page.getByTestId('deal-loss-reason')).toContainText(reason.label);
   await expect(page.getByTestId('deal-outcome')).toContainText(rivalName);
+  await page.reload();
+  await expect(page.getByTestId('deal-close')).toContainText('Deal lost');
+  await expect(page.getByTestId('outcome-competitor')).toHaveText(rivalName);
+  await expect(page.getByTestId('outcome-notes')).toHaveText('They matched our spec at a lower price.');
+  await expect(page.getByTestId('checklist-none-done')).toBeVisible();
   await attachScreenshot(page, testInfo, `deal-lost-${testInfo.project.name}`);
   const lost = await getDealViaApi(request, rep.token, deal.id);
   expect(lost.status).toBe('lost');
@@ -164,4 +186,38 @@ test('the list of deals filters by status and close date', async ({ page, reques
   await attachScreenshot(page, testInfo, `deal-list-${testInfo.project.name}`);
   await rows.first().getByRole('link', { name: later.name }).click();
   await expect(page.getByTestId('deal-name')).toHaveText(later.name);
+});
+
+test.describe('in Chinese', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('a deal won long ago is in the books: no reopen, and the page says why', async ({ page, request }, testInfo) => {
+    const rep = await createRepViaApi(request, 'books');
+    const customer = await createCustomerViaApi(request, rep.token, { name: uniqueName('入账客户', testInfo) });
+    const deal = await createDealViaApi(request, rep.token, {
+      name: uniqueName('旧单', testInfo),
+      customer_id: customer.id,
+      stage_id: 'stage-proposal',
+      amount_minor: 12_345_600,
+      currency: 'CNY',
+      expected_close_on: inDays(10),
+    });
+    // winning needs the last open stage's required item
+    await tickViaApi(request, rep.token, deal.id, 'Proposal sent');
+    const current = await getDealViaApi(request, rep.token, deal.id);
+    const won = await request.post(`/api/v1/opportunities/${deal.id}/win`, {
+      headers: { Authorization: `Bearer ${rep.token}`, 'If-Match': `"${current.version}"` },
+      data: { closed_on: inDays(-40) },
+    });
+    expect(won.status(), await won.text()).toBe(200);
+
+    await signIn(page, rep.email, `/opportunities/${deal.id}`);
+    await expect(page.getByTestId('deal-close')).toContainText('已赢单');
+    await expect(page.getByTestId('outcome-amount')).toContainText('123,456');
+    await expect(page.getByTestId('deal-reopen')).toHaveCount(0);
+    await expect(page.getByTestId('deal-in-books')).toContainText('已计入业绩');
+    // the default stage named in Chinese beside who ticked it
+    await expect(page.getByTestId('checklist-done-item')).toContainText(`制订方案 · ${rep.name} 于`);
+    await attachScreenshot(page, testInfo, `deal-in-books-zh-${testInfo.project.name}`);
+  });
 });

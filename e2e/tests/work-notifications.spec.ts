@@ -70,3 +70,33 @@ for (const locale of ['en-US', 'zh-CN'] as const) {
     });
   });
 }
+
+test.describe('zh-CN, worded by the app', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test("the scheduler's notifications read in Chinese, the server's English kept out", async ({ page, request }, testInfo) => {
+    const rep = await createRepViaApi(request, `words-${testInfo.project.name}`);
+    const auth = { Authorization: `Bearer ${rep.token}` };
+    const name = uniqueName('续约客户', testInfo);
+    // a renewal ten days ahead: due at once (the default warns 30 days before)
+    const renewOn = new Date(Date.now() + 8 * 3_600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
+    await createCustomerViaApi(request, rep.token, { name, renewal_on: renewOn });
+    await expect
+      .poll(async () => (await (await request.get('/api/v1/notifications/unread-count', { headers: auth })).json()).count)
+      .toBe(1);
+    const list = await (await request.get('/api/v1/notifications', { headers: auth })).json();
+    expect(list.data[0].kind).toBe('renewal');
+    expect(list.data[0].title).toContain('Renewal');
+
+    await page.goto('/notifications');
+    await new LoginPage(page).signIn(rep.email, 'kehu-demo');
+    const note = page.getByTestId('notification');
+    await expect(note).toHaveCount(1);
+    await expect(note.getByTestId('notification-open')).toHaveText(new RegExp(`^续约：${name}，`));
+    await expect(note).not.toContainText('Renewal');
+    await attachScreenshot(page, testInfo, `notifications-worded-zh-${testInfo.project.name}`);
+    // my day says it the same way
+    await page.goto('/day');
+    await expect(page.getByTestId('day-reminder')).toContainText(`续约：${name}，`);
+  });
+});

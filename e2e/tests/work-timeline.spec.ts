@@ -1,6 +1,7 @@
 import { expect, test } from '../fixtures';
 import { ADMIN_EMAIL, REP, apiToken, attachScreenshot, createCustomerViaApi, patchCustomerViaApi, signIn, uniqueName } from '../pages/customers';
 import { Timeline, createActivityViaApi } from '../pages/work';
+import { createDealViaApi, inDays, moveDealViaApi } from '../pages/sales';
 
 test.use({ locale: 'zh-CN' });
 
@@ -45,4 +46,29 @@ test('a hidden customer has no timeline', async ({ page, request }, testInfo) =>
   const c = await createCustomerViaApi(request, other, { name: uniqueName('别人的客户', testInfo) });
   await signIn(page, REP, `/customers/${c.id}/timeline`);
   await expect(page.getByTestId('customer-not-found')).toBeVisible();
+});
+
+test("a deal's steps on the timeline name the default stages in the reader's language", async ({ page, request }, testInfo) => {
+  const rep = await apiToken(request, REP);
+  const c = await createCustomerViaApi(request, rep, { name: uniqueName('商机时间线', testInfo) });
+  const deal = await createDealViaApi(request, rep, {
+    name: uniqueName('空调改造', testInfo),
+    customer_id: c.id,
+    stage_id: 'stage-qualify',
+    amount_minor: 1_000_000,
+    currency: 'CNY',
+    expected_close_on: inDays(20),
+  });
+  // back a stage: no checklist needed
+  await moveDealViaApi(request, rep, deal.id, 'stage-identify');
+
+  await signIn(page, REP, `/customers/${c.id}/timeline`);
+  const timeline = new Timeline(page);
+  await timeline.kind.selectOption('deal');
+  await expect(timeline.entries).toHaveCount(2);
+  await expect(timeline.entries.first()).toContainText(`商机“${deal.name}”从资质判定推进到鉴别商机`);
+  await expect(timeline.entries.last()).toContainText(`商机“${deal.name}”创建于资质判定`);
+  // the stored English names stay out of a Chinese screen
+  await expect(timeline.entries.filter({ hasText: /Qualify|Identify/ })).toHaveCount(0);
+  await attachScreenshot(page, testInfo, `timeline-deal-zh-${testInfo.project.name}`);
 });

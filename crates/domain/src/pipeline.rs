@@ -431,6 +431,16 @@ pub fn check_stages(raw: &[RawStage]) -> Result<Vec<StageDef>, Invalid> {
     Ok(out)
 }
 
+/// The default stages' keys and their names in English and Chinese.
+const DEFAULT_NAMES: [(&str, &str, &str); 6] = [
+    ("identify", "Identify", "鉴别商机"),
+    ("qualify", "Qualify", "资质判定"),
+    ("plan", "Plan", "制订计划"),
+    ("proposal", "Proposal", "制订方案"),
+    ("won", "Won", "赢单"),
+    ("lost", "Lost", "输单"),
+];
+
 /// The funnel of the design documents: identify (鉴别商机), qualify (资质判定),
 /// plan (制订计划), proposal (制订方案), then won or lost. The checklists
 /// name what a good rep has done before leaving each stage.
@@ -439,8 +449,13 @@ pub fn default_stages(zh: bool) -> Vec<StageDef> {
         label: if zh { label_zh } else { label_en }.to_owned(),
         required,
     };
-    let stage =
-        |key: &str, en: &str, zh_name: &str, kind, p: u8, category, stale, checklist| StageDef {
+    let stage = |key: &str, kind, p: u8, category, stale, checklist| {
+        let (_, en, zh_name) = DEFAULT_NAMES
+            .iter()
+            .find(|n| n.0 == key)
+            .copied()
+            .unwrap_or((key, key, key));
+        StageDef {
             key: Some(key.to_owned()),
             name: if zh { zh_name } else { en }.to_owned(),
             kind,
@@ -448,14 +463,13 @@ pub fn default_stages(zh: bool) -> Vec<StageDef> {
             category,
             stale_after_days: stale,
             checklist,
-        };
+        }
+    };
     use ForecastCategory as F;
     use StageKind as K;
     vec![
         stage(
             "identify",
-            "Identify",
-            "鉴别商机",
             K::Open,
             10,
             F::Pipeline,
@@ -467,8 +481,6 @@ pub fn default_stages(zh: bool) -> Vec<StageDef> {
         ),
         stage(
             "qualify",
-            "Qualify",
-            "资质判定",
             K::Open,
             25,
             F::Pipeline,
@@ -481,8 +493,6 @@ pub fn default_stages(zh: bool) -> Vec<StageDef> {
         ),
         stage(
             "plan",
-            "Plan",
-            "制订计划",
             K::Open,
             50,
             F::BestCase,
@@ -498,8 +508,6 @@ pub fn default_stages(zh: bool) -> Vec<StageDef> {
         ),
         stage(
             "proposal",
-            "Proposal",
-            "制订方案",
             K::Open,
             75,
             F::Commit,
@@ -509,9 +517,21 @@ pub fn default_stages(zh: bool) -> Vec<StageDef> {
                 item("Price approved", "价格已审批", false),
             ],
         ),
-        stage("won", "Won", "赢单", K::Won, 100, F::Closed, None, vec![]),
-        stage("lost", "Lost", "输单", K::Lost, 0, F::Omitted, None, vec![]),
+        stage("won", K::Won, 100, F::Closed, None, vec![]),
+        stage("lost", K::Lost, 0, F::Omitted, None, vec![]),
     ]
+}
+
+/// The key a screen names stage `name` by in the reader's language: a
+/// default stage's key while the stage keeps its default name (in either
+/// language). Once a company renames it, its own name stands.
+pub fn label_key<'a>(key: Option<&'a str>, name: &str) -> Option<&'a str> {
+    let key = key?;
+    let name = name.trim();
+    DEFAULT_NAMES
+        .iter()
+        .any(|&(k, en, zh)| k == key && (name == en || name == zh))
+        .then_some(key)
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "/common.ftl")),
             include_str!(concat!("../locales/", $lang, "/auth.ftl")),
             include_str!(concat!("../locales/", $lang, "/customers.ftl")),
-            include_str!(concat!("../locales/", $lang, "/admin.ftl")),
         ]
     };
 }
@@ -106,13 +105,13 @@ impl Lang {
         self as usize
     }
 
-    fn sources(self) -> [&'static str; 5] {
-        let [a, b, c, d] = match self {
+    fn sources(self) -> [&'static str; 4] {
+        let [a, b, c] = match self {
             Lang::ZhCn => sources!("zh-CN"),
             Lang::ZhTw => sources!("zh-TW"),
             Lang::En => sources!("en"),
         };
-        [a, b, c, d, MODULE_MESSAGES.with(|m| m.get())(self)]
+        [a, b, c, MODULE_MESSAGES.with(|m| m.get())(self)]
     }
 
     fn bundle(self) -> FluentBundle<FluentResource> {
@@ -149,6 +148,27 @@ pub fn work_messages(lang: Lang) -> &'static str {
         Lang::ZhCn => include_str!("../locales/zh-CN/work.ftl"),
         Lang::ZhTw => include_str!("../locales/zh-TW/work.ftl"),
         Lang::En => include_str!("../locales/en/work.ftl"),
+    }
+}
+
+/// The customer module's own screens' messages (the list, a new customer, a
+/// customer's page); the customer vocabulary every module uses is in
+/// `customers.ftl`.
+pub fn customer_messages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => include_str!("../locales/zh-CN/customer-pages.ftl"),
+        Lang::ZhTw => include_str!("../locales/zh-TW/customer-pages.ftl"),
+        Lang::En => include_str!("../locales/en/customer-pages.ftl"),
+    }
+}
+
+/// The administration's messages, and the tools' (merging, importing),
+/// which share much of their wording; the other modules do not carry them.
+pub fn admin_messages(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => include_str!("../locales/zh-CN/admin.ftl"),
+        Lang::ZhTw => include_str!("../locales/zh-TW/admin.ftl"),
+        Lang::En => include_str!("../locales/en/admin.ftl"),
     }
 }
 

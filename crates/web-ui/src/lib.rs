@@ -20,7 +20,10 @@ use crate::i18n::I18n;
 use crate::routes::AppRoutes;
 use crate::session::Session;
 
-pub use crate::i18n::{Lang, leads_messages, no_messages, sales_messages, work_messages};
+pub use crate::i18n::{
+    Lang, admin_messages, customer_messages, leads_messages, no_messages, sales_messages,
+    work_messages,
+};
 pub use crate::router::Page;
 pub use crate::routes::{
     admin_pages, customer_pages, deal_pages, insight_pages, leads_pages, sales_pages, tool_pages,

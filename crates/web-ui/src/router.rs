@@ -48,6 +48,7 @@ pub enum Page {
     NewLead,
     Lead,
     LeadSetup,
+    LeadScoring,
     NotFound,
 }
 
@@ -86,6 +87,7 @@ impl Page {
             ["leads"] => Page::Leads,
             ["leads", "new"] => Page::NewLead,
             ["leads", "setup"] => Page::LeadSetup,
+            ["leads", "scoring"] => Page::LeadScoring,
             ["leads", _] => Page::Lead,
             _ => Page::NotFound,
         })

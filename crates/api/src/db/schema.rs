@@ -404,6 +404,7 @@ diesel::table! {
         email_lease_until -> Nullable<Timestamp>,
         email_attempts -> Integer,
         email_sent_at -> Nullable<Timestamp>,
+        params -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::zone;
 use crate::db::{self, DbConnection};
-use crate::repo::notifications::{self as store, New};
+use crate::repo::notifications::{self as store, New, Params};
 use crate::repo::preferences::{self, Recipient};
 use crate::repo::reminders::{self, CustomerDate};
 use chrono::{Duration, NaiveDateTime};
@@ -39,6 +39,8 @@ struct Candidate {
     record: Option<(&'static str, String)>,
     customer_id: Option<String>,
     due_at: NaiveDateTime,
+    /// What the title is made of, for screens in other languages.
+    params: Option<Params>,
 }
 
 /// Makes every notification due at `now`; `mail`: whether e-mail can go
@@ -98,6 +100,11 @@ impl Tick<'_> {
                 key: rules::key(kind, &r.id, &on.to_string()),
                 title: format!("{what}: {} on {on}", r.name),
                 body: None,
+                params: Some(Params {
+                    customer: Some(r.name.clone()),
+                    on: Some(on.to_string()),
+                    ..Params::default()
+                }),
                 record: Some(("customer", r.id.clone())),
                 customer_id: Some(r.id),
                 due_at: db::from_seconds(rules::start_of_day(on, &zone::named(&p.prefs.time_zone))),
@@ -139,6 +146,13 @@ impl Tick<'_> {
                 key: rules::key(Kind::Birthday, &r.contact_id, &on.to_string()),
                 title: format!("Birthday: {} ({}) on {on}", r.contact_name, r.customer_name),
                 body: b.age_on(on).map(|a| format!("Turns {a}.")),
+                params: Some(Params {
+                    customer: Some(r.customer_name.clone()),
+                    contact: Some(r.contact_name.clone()),
+                    on: Some(on.to_string()),
+                    age: b.age_on(on).and_then(|a| u32::try_from(a).ok()),
+                    ..Params::default()
+                }),
                 record: Some(("contact", r.contact_id)),
                 customer_id: Some(r.customer_id),
                 due_at: db::from_seconds(rules::start_of_day(on, &zone::named(&p.prefs.time_zone))),
@@ -180,6 +194,8 @@ impl Tick<'_> {
                     },
                     customer_id: r.customer_id.clone(),
                     due_at: r.remind_at,
+                    // the user's own words: nothing to translate
+                    params: None,
                 })
                 .collect();
             self.deliver(out, &people)?;
@@ -233,7 +249,16 @@ impl Tick<'_> {
             } else {
                 format!("at {}", db::to_utc(r.due_at).format("%Y-%m-%d %H:%M UTC"))
             };
+            let params = Params {
+                customer: Some(customer.clone()),
+                subject: r.subject.clone(),
+                activity_kind: Some(r.kind.clone()),
+                on: r.all_day.then(|| due.date().to_string()),
+                at: (!r.all_day).then(|| db::to_utc(r.due_at)),
+                ..Params::default()
+            };
             out.push(Candidate {
+                params: Some(params),
                 user_id: r.owner_id.clone(),
                 kind: Kind::ActivityDue,
                 // a new due time is a new occurrence
@@ -275,6 +300,13 @@ impl Tick<'_> {
                 key: rules::key(Kind::FollowUp, &r.id, &on.to_string()),
                 title: format!("Follow up: {customer} on {on}"),
                 body: Some(format!("After: {after}")),
+                params: Some(Params {
+                    customer: Some(customer.clone()),
+                    on: Some(on.to_string()),
+                    subject: r.subject.clone(),
+                    activity_kind: Some(r.kind.clone()),
+                    ..Params::default()
+                }),
                 record: Some(("customer", r.customer_id.clone())),
                 customer_id: Some(r.customer_id),
                 due_at: db::from_seconds(rules::start_of_day(on, &zone::named(&p.prefs.time_zone))),
@@ -329,6 +361,7 @@ impl Tick<'_> {
                 record: x.record,
                 customer_id: x.customer_id,
                 due_at: x.due_at,
+                params: x.params,
                 shown: p.prefs.in_app,
                 email_after,
             };

@@ -6,6 +6,7 @@ use crate::db::schema::notifications as n;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = n)]
@@ -21,6 +22,39 @@ pub struct NotificationRow {
     pub due_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub read_at: Option<NaiveDateTime>,
+    /// [`Params`] as JSON.
+    pub params: Option<String>,
+}
+
+impl NotificationRow {
+    /// What the title is made of; none for older notifications.
+    pub fn params(&self) -> Option<Params> {
+        self.params
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+    }
+}
+
+/// What a notification's title is made of, kept beside the English title
+/// so a screen can word it in its reader's language.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// A day, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// A timed activity's due time (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
 }
 
 pub mod mail_state {
@@ -42,6 +76,7 @@ pub struct New {
     pub record: Option<(&'static str, String)>,
     pub customer_id: Option<String>,
     pub due_at: NaiveDateTime,
+    pub params: Option<Params>,
     /// Shown in the app (false: the user wants e-mail only).
     pub shown: bool,
     /// When to e-mail it (after quiet hours); none: no e-mail.
@@ -72,6 +107,10 @@ pub fn insert_once(c: &mut DbConnection, v: &New, now: NaiveDateTime) -> QueryRe
             }),
             n::email_after.eq(v.email_after),
             n::email_attempts.eq(0),
+            n::params.eq(v
+                .params
+                .as_ref()
+                .and_then(|p| serde_json::to_string(p).ok())),
         ))
         .execute(c);
     match r {

@@ -371,6 +371,12 @@ async fn winning_makes_a_customer_losing_needs_a_reason_and_reopening_follows_th
     assert!(summaries.contains(&"Deal “Pilot” won"), "{summaries:?}");
     assert_eq!(summaries.last(), Some(&"Deal “Pilot” created in Identify"));
     assert_eq!(tl.body["data"][0]["deal"]["opportunity_id"], oid.as_str());
+    // the default stages carry their keys, so a screen names them in its language
+    assert_eq!(tl.body["data"][0]["deal"]["from_stage_key"], "lost");
+    assert_eq!(tl.body["data"][0]["deal"]["to_stage_key"], "identify");
+    let created = tl.body["data"].as_array().unwrap().last().unwrap();
+    assert!(created["deal"]["from_stage_key"].is_null());
+    assert_eq!(created["deal"]["to_stage_key"], "identify");
 
     // a win older than 30 days is in the books
     let etag = back.etag();

@@ -213,6 +213,22 @@ async fn the_scheduler_notifies_the_owner_once_even_with_two_nodes(app: TestApp)
     assert_eq!(birthday["record"]["id"], k.id().as_str());
     assert_eq!(birthday["customer_id"], cid.as_str());
     assert_eq!(birthday["body"], "Turns 41.");
+    // what the title is made of, for screens in other languages
+    assert_eq!(
+        birthday["params"],
+        json!({"customer": "华联", "contact": "王芳", "on": "2026-12-01", "age": 41})
+    );
+    let renewal = page.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "renewal")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        renewal["params"],
+        json!({"customer": "华联", "on": "2026-12-10"})
+    );
     // the day begins at midnight in Shanghai
     assert_eq!(birthday["due_at"], "2026-11-30T16:00:00Z");
 }
@@ -412,6 +428,7 @@ async fn reminders_by_hand_are_the_setters_own(app: TestApp) {
     let n = &n.body["data"][0];
     assert_eq!(n["kind"], "manual");
     assert_eq!(n["title"], "给王总回电话");
+    assert!(n["params"].is_null(), "the user's own words: {n}");
     assert_eq!(n["body"], "给王总回电话\n确认报价");
     assert_eq!(n["record"], json!({"type": "customer", "id": cid}));
     let list = rep.get("/api/v1/reminders").await;
@@ -733,6 +750,10 @@ async fn activities_due_and_follow_ups_are_announced_once(app: TestApp) {
     assert_eq!(
         n.body["data"][0]["title"],
         "Due: 季度回顾 – 华联 at 2026-12-01 02:00 UTC"
+    );
+    assert_eq!(
+        n.body["data"][0]["params"],
+        json!({"customer": "华联", "subject": "季度回顾", "activity_kind": "visit", "at": "2026-12-01T02:00:00Z"})
     );
     // 00:30 on 2 December in Shanghai: the follow-up's day
     assert_eq!(tick(&app, "2026-12-01T16:30:00Z"), 1);

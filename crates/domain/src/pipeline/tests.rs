@@ -208,6 +208,17 @@ fn probabilities_may_not_fall_along_the_funnel() {
     assert_eq!(ok[3].probability, Probability::ZERO);
 }
 
+#[test]
+fn a_default_stage_is_named_by_its_key_until_renamed() {
+    assert_eq!(label_key(Some("qualify"), "Qualify"), Some("qualify"));
+    assert_eq!(label_key(Some("qualify"), "资质判定"), Some("qualify"));
+    // renamed by the company: its own name stands
+    assert_eq!(label_key(Some("qualify"), "Due diligence"), None);
+    // another stage's default name is not this one's
+    assert_eq!(label_key(Some("qualify"), "Identify"), None);
+    assert_eq!(label_key(None, "Qualify"), None);
+}
+
 proptest! {
     #[test]
     fn weighted_never_exceeds_the_amount(a in 0i64..=i64::MAX, p in 0i64..=100) {

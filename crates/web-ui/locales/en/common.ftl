@@ -103,3 +103,17 @@ field-cooling_down = You owned this customer recently. Colleagues may claim it f
 field-not_owned = This customer is in the company pool already.
 nav-day = My day
 bell-label = Notifications, { $count } unread
+# The default pipeline's stages, by key: the sales screens and the timeline name them.
+sales-stage-identify = Identify
+sales-stage-qualify = Qualify
+sales-stage-plan = Plan
+sales-stage-proposal = Proposal
+sales-stage-won = Won
+sales-stage-lost = Lost
+# Built-in roles: the top bar names the signed-in user's.
+role-admin = Administrator
+role-sales_manager = Sales manager
+role-sales_rep = Sales rep
+role-service_agent = Service agent
+role-marketing = Marketing
+role-partner = Partner

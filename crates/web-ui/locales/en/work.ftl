@@ -108,6 +108,13 @@ notification-kind-renewal = Renewal
 notification-kind-maintenance = Maintenance
 notification-kind-manual = Reminder
 notification-kind-activity_due = Activity due
+notification-title-renewal = Renewal: { $customer } on { $date }
+notification-title-maintenance = Maintenance: { $customer } on { $date }
+notification-title-birthday = Birthday: { $contact } ({ $customer }) on { $date }
+notification-body-birthday = Turns { $age }.
+notification-title-activity_due = Due { $when }: { $what } – { $customer }
+notification-title-follow_up = Follow up: { $customer } on { $date }
+notification-body-follow_up = After: { $what }
 # Notification settings and the calendar feed
 settings-title = Notification settings
 settings-reminders = Reminders

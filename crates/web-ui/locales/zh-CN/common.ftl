@@ -99,3 +99,17 @@ field-cooling_down = 您最近负责过这个客户。同事可以先认领，�
 field-not_owned = 该客户已经在公海中。
 nav-day = 我的一天
 bell-label = 通知，{ $count } 条未读
+# The default pipeline's stages, by key: the sales screens and the timeline name them.
+sales-stage-identify = 鉴别商机
+sales-stage-qualify = 资质判定
+sales-stage-plan = 制订计划
+sales-stage-proposal = 制订方案
+sales-stage-won = 赢单
+sales-stage-lost = 输单
+# Built-in roles: the top bar names the signed-in user's.
+role-admin = 系统管理员
+role-sales_manager = 销售经理
+role-sales_rep = 销售代表
+role-service_agent = 客服
+role-marketing = 市场
+role-partner = 经销商

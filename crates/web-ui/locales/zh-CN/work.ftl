@@ -108,6 +108,13 @@ notification-kind-renewal = 续约
 notification-kind-maintenance = 维保
 notification-kind-manual = 提醒
 notification-kind-activity_due = 活动到期
+notification-title-renewal = 续约：{ $customer }，{ $date }
+notification-title-maintenance = 维保：{ $customer }，{ $date }
+notification-title-birthday = 生日：{ $contact }（{ $customer }），{ $date }
+notification-body-birthday = 满 { $age } 岁。
+notification-title-activity_due = { $when } 到期：{ $what } – { $customer }
+notification-title-follow_up = 跟进：{ $customer }，{ $date }
+notification-body-follow_up = 上次：{ $what }
 # 通知设置和日历订阅
 settings-title = 通知设置
 settings-reminders = 提醒

@@ -99,3 +99,17 @@ field-cooling_down = 您最近負責過這個客戶。同事可以先認領，�
 field-not_owned = 該客戶已經在公海中。
 nav-day = 我的一天
 bell-label = 通知，{ $count } 則未讀
+# The default pipeline's stages, by key: the sales screens and the timeline name them.
+sales-stage-identify = 鑑別商機
+sales-stage-qualify = 資質判定
+sales-stage-plan = 制訂計劃
+sales-stage-proposal = 制訂方案
+sales-stage-won = 贏單
+sales-stage-lost = 輸單
+# Built-in roles: the top bar names the signed-in user's.
+role-admin = 系統管理員
+role-sales_manager = 銷售經理
+role-sales_rep = 銷售代表
+role-service_agent = 客服
+role-marketing = 市場
+role-partner = 經銷商

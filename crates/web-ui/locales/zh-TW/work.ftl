@@ -108,6 +108,13 @@ notification-kind-renewal = 續約
 notification-kind-maintenance = 維保
 notification-kind-manual = 提醒
 notification-kind-activity_due = 活動到期
+notification-title-renewal = 續約：{ $customer }，{ $date }
+notification-title-maintenance = 維保：{ $customer }，{ $date }
+notification-title-birthday = 生日：{ $contact }（{ $customer }），{ $date }
+notification-body-birthday = 滿 { $age } 歲。
+notification-title-activity_due = { $when } 到期：{ $what } – { $customer }
+notification-title-follow_up = 跟進：{ $customer }，{ $date }
+notification-body-follow_up = 上次：{ $what }
 # 通知設定和日曆訂閱
 settings-title = 通知設定
 settings-reminders = 提醒

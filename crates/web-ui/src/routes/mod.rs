@@ -115,6 +115,7 @@ pub fn leads_pages(page: Page) -> Option<AnyView> {
         Page::NewLead => view! { <leads::new::NewLeadPage /> }.into_any(),
         Page::Lead => view! { <leads::detail::LeadPage /> }.into_any(),
         Page::LeadSetup => view! { <leads::setup::LeadSetupPage /> }.into_any(),
+        Page::LeadScoring => view! { <leads::scoring::LeadScoringPage /> }.into_any(),
         Page::NotFound => view! { <not_found::NotFoundPage /> }.into_any(),
         _ => return None,
     })

@@ -319,8 +319,18 @@ pub struct TimelineDeal {
     pub opportunity_id: String,
     pub name: String,
     /// `null` when the deal was created.
+    #[schema(example = "Identify")]
     pub from_stage: Option<String>,
+    /// The key of the stage left, for a default stage (`identify`, `qualify`,
+    /// `plan`, `proposal`, `won`, `lost`), so a screen can name it in the
+    /// reader's language; `null` for stages a company added, and on creation.
+    #[schema(example = "identify")]
+    pub from_stage_key: Option<String>,
+    #[schema(example = "Qualify")]
     pub to_stage: String,
+    /// The key of the stage entered, for a default stage (see `from_stage_key`).
+    #[schema(example = "qualify")]
+    pub to_stage_key: Option<String>,
     /// `open`, `won` or `lost`: the kind of the stage entered.
     pub to_kind: String,
 }

@@ -1,6 +1,6 @@
 //! Notifications, reminders set by hand, preferences and the calendar feed on the wire.
 
-use crate::repo::notifications::NotificationRow;
+use crate::repo::notifications::{NotificationRow, Params};
 use crate::repo::reminders::ReminderRow;
 use chrono::{DateTime, Utc};
 use kehu_domain::remind::{Kind, Preferences};
@@ -18,8 +18,56 @@ pub struct RecordRef {
     pub id: String,
 }
 
+/// What a notification's title is made of, so a screen can word it in its
+/// reader's language. Which fields are set depends on `kind`: `renewal` and
+/// `maintenance`: `customer`, `on`; `birthday`: `contact`, `customer`, `on`,
+/// `age` when the year of birth is known; `activity_due`: `customer`,
+/// `activity_kind`, `subject` if it has one, and `on` (all-day) or `at`;
+/// `follow_up`: `customer`, `on`, and the `activity_kind` and `subject` of the
+/// activity it follows.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e81", "kind": "birthday", "title": "Birthday: 王芳 (上海华联超市有限公司) on 2026-12-01", "body": "Turns 41.", "record": {"type": "contact", "id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e80"}, "customer_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "due_at": "2026-11-30T16:00:00Z", "created_at": "2026-11-30T16:00:05Z", "read_at": null}))]
+#[schema(example = json!({"customer": "上海华联超市有限公司", "contact": "王芳", "on": "2026-12-01", "age": 41}))]
+pub struct NotificationParams {
+    /// The customer's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// The contact's name (birthdays).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// The day it is about, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2026-12-01")]
+    pub on: Option<String>,
+    /// A timed activity's due time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    /// The activity's subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The activity's kind: `call`, `visit`, `meeting`, `email`, `task` or `note`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_kind: Option<String>,
+    /// The age a contact turns (birthdays with a year).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
+}
+
+impl From<Params> for NotificationParams {
+    fn from(p: Params) -> Self {
+        Self {
+            customer: p.customer,
+            contact: p.contact,
+            on: p.on,
+            at: p.at,
+            subject: p.subject,
+            activity_kind: p.activity_kind,
+            age: p.age,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e81", "kind": "birthday", "title": "Birthday: 王芳 (上海华联超市有限公司) on 2026-12-01", "body": "Turns 41.", "params": {"customer": "上海华联超市有限公司", "contact": "王芳", "on": "2026-12-01", "age": 41}, "record": {"type": "contact", "id": "0193a5c8-7d10-7c3e-9a41-2f6b1c0d9e80"}, "customer_id": "0193a0c2-7d4e-7aa0-9b1e-3f1c2d4e5f60", "due_at": "2026-11-30T16:00:00Z", "created_at": "2026-11-30T16:00:05Z", "read_at": null}))]
 pub struct NotificationOut {
     pub id: String,
     /// `birthday`, `follow_up`, `renewal`, `maintenance`, `manual` or `activity_due`.
@@ -27,6 +75,10 @@ pub struct NotificationOut {
     /// One line in English for API users; screens may build their own from `kind` and `record`.
     pub title: String,
     pub body: Option<String>,
+    /// What `title` and `body` are made of, to word them in the reader's
+    /// language; null for reminders set by hand (their title is the user's
+    /// own note) and for notifications made before this field existed.
+    pub params: Option<NotificationParams>,
     /// The record to open.
     pub record: Option<RecordRef>,
     pub customer_id: Option<String>,
@@ -39,6 +91,7 @@ pub struct NotificationOut {
 impl From<NotificationRow> for NotificationOut {
     fn from(r: NotificationRow) -> Self {
         Self {
+            params: r.params().map(NotificationParams::from),
             record: match (r.record_type, r.record_id) {
                 (Some(kind), Some(id)) => Some(RecordRef { kind, id }),
                 _ => None,

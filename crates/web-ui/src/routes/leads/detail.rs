@@ -158,7 +158,13 @@ fn Loaded(lead: Versioned<Lead>, on_change: Callback<Versioned<Lead>>) -> impl I
                     {move || i18n.t("lead-score")}" "
                     <span class="lead-score__total" data-testid="lead-score-total">{l.score}</span>
                 </h2>
-                <p class="muted">{move || i18n.t("lead-score-hint")}</p>
+                <p class="muted">
+                    {move || i18n.t("lead-score-hint")}
+                    // who may change the weights can go there from here
+                    {move || session.me().is_some_and(|m| m.can("sales_setup", "update")).then(|| view! {
+                        " "<a href="/leads/scoring" data-testid="lead-scoring-link">{i18n.t("lead-scoring-change")}</a>
+                    })}
+                </p>
                 <ul class="lead-score__parts">{parts}</ul>
             </section>
             {allowed.convert.then(|| view! { <Convert lead=l.clone() etag=etag.get_value() on_done=on_change /> })}

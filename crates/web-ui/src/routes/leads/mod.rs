@@ -6,6 +6,8 @@
 pub mod detail;
 pub mod list;
 pub mod new;
+mod rules;
+pub mod scoring;
 pub mod setup;
 
 use leptos::prelude::*;

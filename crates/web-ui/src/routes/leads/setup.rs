@@ -1,5 +1,6 @@
 //! How the company takes in and hands out leads (`/leads/setup`): web forms,
-//! whose address is shown once when made, and assignment rules.
+//! whose address is shown once when made, and assignment rules (`rules.rs`);
+//! the score's weights are a page of their own (`scoring.rs`).
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
+use super::rules::{Rule, Rules};
 use crate::api::{ApiError, Call};
 use crate::components::ProblemAlert;
 use crate::components::customers::model::{Lookups, lookups};
@@ -27,23 +29,6 @@ struct Form {
     submit_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Rule {
-    id: String,
-    position: i32,
-    #[serde(default)]
-    region_id: Option<String>,
-    #[serde(default)]
-    industry: Option<String>,
-    method: String,
-    #[serde(default)]
-    user_ids: Vec<String>,
-    #[serde(default)]
-    team_id: Option<String>,
-    #[serde(default)]
-    capacity: Option<i32>,
-}
-
 #[derive(Serialize)]
 struct NewForm {
     name: String,
@@ -56,18 +41,7 @@ struct Active {
     active: bool,
 }
 
-#[derive(Serialize)]
-struct NewRule {
-    position: i64,
-    region_id: Option<String>,
-    industry: Option<String>,
-    method: String,
-    user_ids: Vec<String>,
-    team_id: Option<String>,
-    capacity: Option<i64>,
-}
-
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_owned())
 }
@@ -98,7 +72,10 @@ pub fn LeadSetupPage() -> impl IntoView {
     view! {
         <div class="cust-page">
             <nav class="cust-back"><a href="/leads">{move || format!("← {}", i18n.t("leads-title"))}</a></nav>
-            <h1>{move || i18n.t("leads-setup")}</h1>
+            <div class="cust-head">
+                <h1>{move || i18n.t("leads-setup")}</h1>
+                <a class="button" href="/leads/scoring" data-testid="open-scoring">{move || format!("{} →", i18n.t("lead-scoring"))}</a>
+            </div>
             <Forms forms=forms names=names reload=Callback::new(move |()| load()) />
             <Rules rules=rules names=names reload=Callback::new(move |()| load()) />
         </div>
@@ -209,197 +186,6 @@ fn Forms(
                     </select>
                 </div>
                 <button type="submit" class="button button--primary" data-testid="form-create">{move || i18n.t("lead-form-create")}</button>
-            </form>
-        </section>
-    }
-}
-
-#[component]
-fn Rules(
-    rules: RwSignal<Option<Result<Vec<Rule>, ApiError>>>,
-    names: RwSignal<Arc<Lookups>>,
-    reload: Callback<()>,
-) -> impl IntoView {
-    let i18n = I18n::get();
-    let session = Session::get();
-    let method = RwSignal::new("round_robin".to_owned());
-    let team = RwSignal::new(String::new());
-    let users = RwSignal::new(Vec::<String>::new());
-    let region = RwSignal::new(String::new());
-    let industry = RwSignal::new(String::new());
-    let capacity = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let count =
-        move || rules.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len));
-    let create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = NewRule {
-            position: (count() as i64 + 1) * 10,
-            region_id: opt(&region.get_untracked()),
-            industry: opt(&industry.get_untracked()),
-            method: method.get_untracked(),
-            user_ids: if team.get_untracked().is_empty() {
-                users.get_untracked()
-            } else {
-                Vec::new()
-            },
-            team_id: opt(&team.get_untracked()),
-            capacity: capacity.get_untracked().trim().parse().ok(),
-        };
-        spawn_local(async move {
-            match session
-                .send(&Call::post("/lead-assignment-rules", &body))
-                .await
-            {
-                Ok(()) => {
-                    error.set(None);
-                    users.set(Vec::new());
-                    reload.run(());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    let remove = move |id: String| {
-        spawn_local(async move {
-            match session
-                .send(&Call::delete(format!("/lead-assignment-rules/{id}")))
-                .await
-            {
-                Ok(()) => reload.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
-    let describe = move |r: &Rule| {
-        let n = names.get();
-        let unit = |units: &[crate::api::Unit], id: &str| {
-            units
-                .iter()
-                .find(|u| u.id == id)
-                .map(|u| u.name.clone())
-                .unwrap_or(id.to_owned())
-        };
-        let region_units: Vec<crate::api::Unit> =
-            n.regions.iter().map(|(u, _)| u.clone()).collect();
-        let when = [
-            r.region_id.as_deref().map(|id| unit(&region_units, id)),
-            r.industry.clone(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
-        let when = if when.is_empty() {
-            i18n.t("lead-rule-any")
-        } else {
-            when.join(" · ")
-        };
-        let who = match &r.team_id {
-            Some(t) => unit(&n.teams, t),
-            None => r
-                .user_ids
-                .iter()
-                .map(|u| {
-                    n.users
-                        .iter()
-                        .find(|x| &x.id == u)
-                        .map(|x| x.display_name.clone())
-                        .unwrap_or(u.clone())
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-        };
-        let cap = r
-            .capacity
-            .map(|c| i18n.t_args("lead-rule-capacity-n", &[("count", c.into())]));
-        format!(
-            "{when} → {who} ({}){}",
-            i18n.t(&format!("lead-method-{}", r.method)),
-            cap.map(|c| format!(" · {c}")).unwrap_or_default()
-        )
-    };
-    let list = move || {
-        match rules.get() {
-        None => skeleton(),
-        Some(Err(e)) => load_failed(i18n, &e, move || reload.run(())),
-        Some(Ok(rs)) => rs
-            .into_iter()
-            .map(|r| {
-                let id = r.id.clone();
-                view! {
-                    <li class="lead-setup__item" data-testid="lead-rule-row">
-                        <span>{format!("{}. ", r.position)}{describe(&r)}</span>
-                        <button type="button" class="button button--danger" data-testid="lead-rule-delete"
-                            on:click=move |_| remove(id.clone())>{move || i18n.t("action-delete")}</button>
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any(),
-    }
-    };
-    view! {
-        <section class="card cust-section" aria-labelledby="rules-title">
-            <h2 id="rules-title">{move || i18n.t("lead-rules")}</h2>
-            <p class="muted">{move || i18n.t("lead-rules-hint")}</p>
-            <ol class="lead-setup__list">{list}</ol>
-            <form class="cust-form" data-testid="lead-rule-create" on:submit=create>
-                <ProblemAlert error=error />
-                <div class="field">
-                    <label class="field__label" for="rule-region">{move || i18n.t("lead-rule-region")}</label>
-                    <select id="rule-region" class="field__input" on:change=move |ev| region.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t("lead-rule-any")}</option>
-                        {move || names.get().regions.iter().map(|(u, depth)| view! {
-                            <option value=u.id.clone()>{format!("{}{}", "\u{3000}".repeat(*depth), u.name)}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label class="field__label" for="rule-industry">{move || i18n.t("lead-industry")}</label>
-                    <input id="rule-industry" class="field__input" bind:value=industry />
-                </div>
-                <div class="field">
-                    <label class="field__label" for="rule-method">{move || i18n.t("lead-rule-method")}</label>
-                    <select id="rule-method" class="field__input" data-testid="rule-method" on:change=move |ev| method.set(event_target_value(&ev))>
-                        <option value="round_robin">{move || i18n.t("lead-method-round_robin")}</option>
-                        <option value="least_loaded">{move || i18n.t("lead-method-least_loaded")}</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label class="field__label" for="rule-team">{move || i18n.t("lead-rule-team")}</label>
-                    <select id="rule-team" class="field__input" data-testid="rule-team" on:change=move |ev| team.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t("lead-rule-pick-users")}</option>
-                        {move || names.get().teams.iter().map(|t| view! { <option value=t.id.clone()>{t.name.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <Show when=move || team.with(String::is_empty)>
-                    <fieldset class="field">
-                        <legend class="field__label">{move || i18n.t("lead-rule-users")}</legend>
-                        {move || names.get().users.iter().filter(|u| u.is_active).map(|u| {
-                            let id = u.id.clone();
-                            let id2 = u.id.clone();
-                            view! {
-                                <label class="lead-rule-user">
-                                    <input type="checkbox" data-testid="rule-user"
-                                        prop:checked=move || users.with(|s| s.contains(&id))
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            users.update(|s| {
-                                                s.retain(|x| x != &id2);
-                                                if on { s.push(id2.clone()); }
-                                            });
-                                        } />
-                                    " "{u.display_name.clone()}
-                                </label>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                </Show>
-                <div class="field">
-                    <label class="field__label" for="rule-capacity">{move || i18n.t("lead-rule-capacity")}</label>
-                    <input id="rule-capacity" class="field__input" type="number" min="1" inputmode="numeric" data-testid="rule-capacity" bind:value=capacity />
-                </div>
-                <button type="submit" class="button button--primary" data-testid="rule-create">{move || i18n.t("lead-rule-create")}</button>
             </form>
         </section>
     }

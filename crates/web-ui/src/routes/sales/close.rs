@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
 
+use super::date;
 use super::deal::{Deal, problem};
 use super::model::{Competitor, LossReason, change, competitors, loss_reasons};
 use super::money::{input_value, money, parse};
-use super::{date, status_badge};
 use crate::api::{ApiError, encode};
 use crate::components::ProblemAlert;
 use crate::components::customers::t;
@@ -161,6 +161,7 @@ pub fn CloseCard() -> impl IntoView {
     };
     let reopen = move |_| send("reopen", Ok(serde_json::json!({})));
 
+    // a closed deal: what it ended with
     let outcome = move || {
         let (st, closed, reason_id, rival_id, notes, amount, currency) = deal.with(|d| {
             (
@@ -174,19 +175,53 @@ pub fn CloseCard() -> impl IntoView {
             )
         });
         (st != "open").then(|| {
-            let reason = reason_id.and_then(|id| reasons.with(|l| l.iter().find(|r| r.id == id).map(|r| r.label.clone())));
-            let rival = rival_id.and_then(|id| rivals.with(|l| l.iter().find(|c| c.id == id).map(|c| c.name.clone())));
+            let won = st == "won";
+            let reason = reason_id.map(|id| {
+                reasons.with(|l| l.iter().find(|r| r.id == id).map(|r| r.label.clone()))
+            });
+            let rival = rival_id.and_then(|id| {
+                rivals.with(|l| l.iter().find(|c| c.id == id).map(|c| c.name.clone()))
+            });
+            let fact = |label: String, value: String, id: &'static str| {
+                view! { <div><dt>{label}</dt><dd data-testid=id>{value}</dd></div> }
+            };
             view! {
-                <div class="deal-outcome" data-testid="deal-outcome">
-                    {status_badge(i18n, &st)}
-                    {closed.map(|c| view! { <span>{date(i18n, &c)}</span> })}
-                    {(st == "won").then(|| view! { <span>{money(amount, &currency, lang)}</span> })}
-                    {reason.map(|r| view! { <p data-testid="deal-loss-reason">{i18n.t_args("sales-lost-because", &[("reason", r.into())])}</p> })}
-                    {rival.map(|c| view! { <p>{i18n.t_args("sales-lost-to", &[("competitor", c.into())])}</p> })}
-                    {notes.map(|n| view! { <p class="cust-notes">{n}</p> })}
-                </div>
+                <dl class="cust-facts deal-outcome" data-testid="deal-outcome">
+                    {won.then(|| fact(i18n.t("sales-won-amount"), money(amount, &currency, lang), "outcome-amount"))}
+                    {closed.map(|c| fact(
+                        i18n.t(if won { "sales-won-on" } else { "sales-lost-on" }),
+                        date(i18n, &c),
+                        "outcome-date",
+                    ))}
+                    {(!won).then(|| fact(
+                        i18n.t("sales-loss-reason"),
+                        reason.flatten().unwrap_or_else(|| "—".to_owned()),
+                        "deal-loss-reason",
+                    ))}
+                    {(!won).then(|| fact(
+                        i18n.t("sales-lost-to-competitor"),
+                        rival.unwrap_or_else(|| i18n.t("sales-none")),
+                        "outcome-competitor",
+                    ))}
+                    {notes.map(|n| view! {
+                        <div class="cust-facts__wide">
+                            <dt>{i18n.t("sales-notes")}</dt>
+                            <dd class="cust-notes" data-testid="outcome-notes">{n}</dd>
+                        </div>
+                    })}
+                </dl>
             }
         })
+    };
+    // may change it, but the win is in the books
+    let in_books = move || {
+        let a = allowed();
+        status() == "won" && a.update && !a.reopen
+    };
+    let title = move || match status().as_str() {
+        "won" => i18n.t("sales-outcome-won"),
+        "lost" => i18n.t("sales-outcome-lost"),
+        _ => i18n.t("sales-close-title"),
     };
     let reason_options = move || {
         reasons.with(|l| {
@@ -216,9 +251,12 @@ pub fn CloseCard() -> impl IntoView {
         })
     };
     view! {
-        <section class="card cust-section" data-testid="deal-close" aria-labelledby="h-close">
-            <h2 id="h-close">{t("sales-close-title")}</h2>
+        <section class="card cust-section deal-close" data-testid="deal-close" aria-labelledby="h-close">
+            <h2 id="h-close">{title}</h2>
             {outcome}
+            <Show when=in_books>
+                <p class="muted" data-testid="deal-in-books">{t("sales-reopen-in-books")}</p>
+            </Show>
             <div class="actions">
                 <Show when=move || status() == "open" && allowed().close && form.get() == Form::None>
                     <button type="button" class="button button--primary" data-testid="deal-win" on:click=move |_| open_form(Form::Win)>{t("sales-win")}</button>

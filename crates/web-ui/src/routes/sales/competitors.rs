@@ -288,8 +288,8 @@ fn CompetitorItem(competitor: DealCompetitor) -> impl IntoView {
             </div>
             <Show when=move || !editing.get()>
                 <dl class="deal-rival__facts">
-                    <div><dt>{t("sales-strengths")}</dt><dd>{move || Some(strengths.get()).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())}</dd></div>
-                    <div><dt>{t("sales-weaknesses")}</dt><dd>{move || Some(weaknesses.get()).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())}</dd></div>
+                    <div><dt>{t("sales-strengths")}</dt><dd data-testid="competitor-strengths">{move || Some(strengths.get()).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())}</dd></div>
+                    <div><dt>{t("sales-weaknesses")}</dt><dd data-testid="competitor-weaknesses">{move || Some(weaknesses.get()).filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())}</dd></div>
                 </dl>
             </Show>
             <Show when=move || editing.get()>
@@ -300,11 +300,11 @@ fn CompetitorItem(competitor: DealCompetitor) -> impl IntoView {
                     </label>
                     <label class="field">
                         <span class="field__label">{t("sales-strengths")}</span>
-                        <textarea bind:value=strengths></textarea>
+                        <textarea data-testid="competitor-edit-strengths" bind:value=strengths></textarea>
                     </label>
                     <label class="field">
                         <span class="field__label">{t("sales-weaknesses")}</span>
-                        <textarea bind:value=weaknesses></textarea>
+                        <textarea data-testid="competitor-edit-weaknesses" bind:value=weaknesses></textarea>
                     </label>
                     <div class="actions">
                         <button type="submit" class="button button--primary" data-testid="competitor-edit-save">{t("action-save")}</button>
@@ -315,7 +315,7 @@ fn CompetitorItem(competitor: DealCompetitor) -> impl IntoView {
             <ul class="cust-plain deal-rival__notes">{notes}</ul>
             {may.then(|| view! {
                 <form class="deal-rival__add" on:submit=add_note novalidate>
-                    <input class="field__input" type="date" aria-label=i18n.t("sales-note-date") bind:value=note_on />
+                    <input class="field__input" type="date" aria-label=i18n.t("sales-note-date") data-testid="competitor-note-date" bind:value=note_on />
                     <input class="field__input" data-testid="competitor-note-text" placeholder=i18n.t("sales-competitor-note") bind:value=note />
                     <button type="submit" class="button" data-testid="competitor-note-save">{t("sales-add-note")}</button>
                 </form>

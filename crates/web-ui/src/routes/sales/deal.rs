@@ -186,7 +186,8 @@ fn Loaded() -> impl IntoView {
             <ProblemAlert error=other_error />
             <Header />
             <div class="deal-grid">
-                <div class="deal-main">
+                // a closed deal leads with how it ended
+                <div class="deal-main" class:deal-main--closed=move || deal.with(|d| d.deal.status != "open")>
                     <ChecklistCard />
                     <CloseCard />
                     <CompetitorsCard />
@@ -438,68 +439,121 @@ fn ChecklistCard() -> impl IntoView {
     let i18n = I18n::get();
     let session = Session::get();
     let deal = Deal::get();
-    let lang = i18n.lang().code();
-    let items = move || {
-        let (stage, list, may) = deal.with(|d| {
-            (
-                Some(d.deal.stage_id.clone()),
-                d.checklist.clone(),
-                d.allowed.update && d.deal.status == "open",
-            )
-        });
-        let current: Vec<_> = list
-            .into_iter()
-            .filter(|c| Some(&c.stage_id) == stage.as_ref())
-            .collect();
-        if current.is_empty() {
-            return view! { <p class="muted" data-testid="checklist-empty">{i18n.t("sales-checklist-empty")}</p> }.into_any();
-        }
-        current
-            .into_iter()
-            .map(|c| {
-                let item = c.item_id.clone();
-                let done = c.done_at.is_some();
-                let tick = move |ev: leptos::ev::Event| {
-                    let on = event_target_checked(&ev);
-                    let item = item.clone();
-                    spawn_local(async move {
-                        let call = crate::api::Call {
-                            if_match: Some(deal.etag()),
-                            ..crate::api::Call::put(
-                                format!("/opportunities/{}/checklist/{}", encode(&deal.id()), encode(&item)),
-                                &Done { done: on },
-                            )
-                        };
-                        let r = session.send_versioned::<Detail>(&call).await;
-                        if !deal.apply(r) {
-                            deal.rec.update(|_| {});
-                        }
-                    });
-                };
-                let by = c.done_at.as_ref().map(|at| {
-                    let who = c.done_by_name.clone().unwrap_or_default();
-                    i18n.t_args("sales-checklist-done-by", &[("who", who.into()), ("when", time::date_time(at, lang).into())])
-                });
-                view! {
-                    <li class="deal-check" data-testid="checklist-item">
-                        <label class="cust-check">
-                            <input type="checkbox" prop:checked=done disabled=!may on:change=tick data-testid="checklist-tick" />
-                            <span>{c.label.clone()}</span>
-                            {c.required.then(|| view! { <span class="deal-check__required" data-testid="checklist-required">{i18n.t("sales-required")}</span> })}
-                        </label>
-                        {by.map(|b| view! { <p class="muted deal-check__by">{b}</p> })}
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
+    let closed = move || deal_closed(deal);
     view! {
         <section class="card cust-section" data-testid="deal-checklist" aria-labelledby="h-checklist">
-            <h2 id="h-checklist">{t("sales-checklist")}</h2>
-            <ul class="cust-plain deal-checks">{items}</ul>
+            <h2 id="h-checklist">
+                {move || i18n.t(if closed() { "sales-checklist-done-title" } else { "sales-checklist" })}
+            </h2>
+            <ul class="cust-plain deal-checks">
+                {move || if closed() { done_ticks(i18n, deal).into_any() } else { stage_checklist(i18n, session, deal).into_any() }}
+            </ul>
         </section>
     }
+}
+
+fn deal_closed(deal: Deal) -> bool {
+    deal.with(|d| !d.deal.status.is_empty() && d.deal.status != "open")
+}
+
+/// Who ticked `c`, and when.
+fn done_by(i18n: I18n, c: &super::model::DealChecklistItem) -> Option<String> {
+    c.done_at.as_ref().map(|at| {
+        let who = c.done_by_name.clone().unwrap_or_default();
+        i18n.t_args(
+            "sales-checklist-done-by",
+            &[
+                ("who", who.into()),
+                ("when", time::date_time(at, i18n.lang().code()).into()),
+            ],
+        )
+    })
+}
+
+/// The open stage's checklist, ticked in place.
+fn stage_checklist(i18n: I18n, session: Session, deal: Deal) -> impl IntoView {
+    let (stage, list, may) = deal.with(|d| {
+        (
+            Some(d.deal.stage_id.clone()),
+            d.checklist.clone(),
+            d.allowed.update && d.deal.status == "open",
+        )
+    });
+    let current: Vec<_> = list
+        .into_iter()
+        .filter(|c| Some(&c.stage_id) == stage.as_ref())
+        .collect();
+    if current.is_empty() {
+        return view! { <p class="muted" data-testid="checklist-empty">{i18n.t("sales-checklist-empty")}</p> }.into_any();
+    }
+    current
+        .into_iter()
+        .map(|c| {
+            let item = c.item_id.clone();
+            let done = c.done_at.is_some();
+            let tick = move |ev: leptos::ev::Event| {
+                let on = event_target_checked(&ev);
+                let item = item.clone();
+                spawn_local(async move {
+                    let call = crate::api::Call {
+                        if_match: Some(deal.etag()),
+                        ..crate::api::Call::put(
+                            format!("/opportunities/{}/checklist/{}", encode(&deal.id()), encode(&item)),
+                            &Done { done: on },
+                        )
+                    };
+                    let r = session.send_versioned::<Detail>(&call).await;
+                    if !deal.apply(r) {
+                        deal.rec.update(|_| {});
+                    }
+                });
+            };
+            let by = done_by(i18n, &c);
+            view! {
+                <li class="deal-check" data-testid="checklist-item">
+                    <label class="cust-check">
+                        <input type="checkbox" prop:checked=done disabled=!may on:change=tick data-testid="checklist-tick" />
+                        <span>{c.label.clone()}</span>
+                        {c.required.then(|| view! { <span class="deal-check__required" data-testid="checklist-required">{i18n.t("sales-required")}</span> })}
+                    </label>
+                    {by.map(|b| view! { <p class="muted deal-check__by">{b}</p> })}
+                </li>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// A closed deal's ticks, every stage's, as a record: nothing to tick any more.
+fn done_ticks(i18n: I18n, deal: Deal) -> impl IntoView {
+    let done: Vec<_> = deal.with(|d| {
+        d.checklist
+            .iter()
+            .filter(|c| c.done_at.is_some())
+            .cloned()
+            .collect()
+    });
+    if done.is_empty() {
+        return view! { <p class="muted" data-testid="checklist-none-done">{i18n.t("sales-checklist-none-done")}</p> }.into_any();
+    }
+    done.into_iter()
+        .map(|c| {
+            let stage = deal.pipeline.with(|p| {
+                p.as_ref()
+                    .map(|p| p.stage_label(i18n, &c.stage_id, ""))
+                    .unwrap_or_default()
+            });
+            let by = done_by(i18n, &c).unwrap_or_default();
+            let line = if stage.is_empty() { by } else { format!("{stage} · {by}") };
+            view! {
+                <li class="deal-check" data-testid="checklist-done-item">
+                    <p class="deal-check__done"><span aria-hidden="true">"✓ "</span>{c.label.clone()}</p>
+                    <p class="muted deal-check__by">{line}</p>
+                </li>
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// How long, e.g. "3 d 4 h".

@@ -49,12 +49,10 @@ impl Stage {
         self.kind == "open"
     }
 
-    /// The name in the reader's language for the default stages, else as stored.
+    /// The name in the reader's language for the default stages, else (and
+    /// once renamed) as stored.
     pub fn label(&self, i18n: I18n) -> String {
-        self.key
-            .as_ref()
-            .and_then(|k| i18n.try_t(&format!("sales-stage-{k}")))
-            .unwrap_or_else(|| self.name.clone())
+        stage_name(i18n, self.key.as_deref(), &self.name)
     }
 }
 
@@ -98,6 +96,14 @@ impl Pipeline {
             .map(|s| s.label(i18n))
             .unwrap_or_else(|| fallback.to_owned())
     }
+}
+
+/// A stage's name for the reader: a default stage's by its key, in the
+/// reader's language, while it keeps its default name; else as stored.
+pub fn stage_name(i18n: I18n, key: Option<&str>, name: &str) -> String {
+    kehu_domain::pipeline::label_key(key, name)
+        .and_then(|k| i18n.try_t(&format!("sales-stage-{k}")))
+        .unwrap_or_else(|| name.to_owned())
 }
 
 /// The body of `PUT /pipelines/{id}`.

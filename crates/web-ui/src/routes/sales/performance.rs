@@ -168,7 +168,7 @@ fn Report(report: Performance) -> impl IntoView {
             let w = c.entered as f64 / widest * 100.0;
             view! {
                 <li class="funnel__step" data-testid="funnel-step">
-                    <span class="funnel__name">{c.stage_key.as_ref().and_then(|k| i18n.try_t(&format!("sales-stage-{k}"))).unwrap_or_else(|| c.stage_name.clone())}</span>
+                    <span class="funnel__name">{super::model::stage_name(i18n, c.stage_key.as_deref(), &c.stage_name)}</span>
                     <span class="funnel__bar" style=format!("width:{w:.1}%")></span>
                     <span class="funnel__numbers">
                         {i18n.t_args("sales-funnel-step", &[("entered", c.entered.into()), ("advanced", c.advanced.into()), ("rate", percent(c.rate_percent).into())])}

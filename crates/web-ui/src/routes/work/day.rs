@@ -197,11 +197,16 @@ fn Reminders(list: Vec<Notification>, reload: Callback<()>) -> impl IntoView {
                 <li class="note-item" data-testid="day-reminder">
                     <div class="note-item__text">
                         <span class="note-item__kind">{i18n.try_t(&format!("notification-kind-{}", n.kind)).unwrap_or_default()}</span>
-                        {match n.href() {
-                            Some(h) => view! { <a href=h class="note-item__title">{n.title.clone()}</a> }.into_any(),
-                            None => view! { <span class="note-item__title">{n.title.clone()}</span> }.into_any(),
-                        }}
-                        {n.body.clone().map(|b| view! { <span class="muted">{b}</span> })}
+                        {
+                            let (title, body) = n.wording(i18n);
+                            view! {
+                                {match n.href() {
+                                    Some(h) => view! { <a href=h class="note-item__title">{title}</a> }.into_any(),
+                                    None => view! { <span class="note-item__title">{title}</span> }.into_any(),
+                                }}
+                                {body.map(|b| view! { <span class="muted">{b}</span> })}
+                            }
+                        }
                         {when.map(|w| view! { <span class="muted">{w}</span> })}
                     </div>
                     <button type="button" class="button button--ghost" data-testid="day-reminder-read" on:click=read>{t("notifications-mark-read")}</button>

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiError, Call};
 use crate::components::customers::model::Allowed;
+use crate::i18n::I18n;
 use crate::session::Session;
 
 /// A user (`display_name` on the wire), contact or team (`name`) as records name them.
@@ -132,8 +133,13 @@ pub struct DealStep {
     pub name: String,
     #[serde(default)]
     pub from_stage: Option<String>,
+    /// A default stage's key (`identify` … `lost`), named in the reader's language.
+    #[serde(default)]
+    pub from_stage_key: Option<String>,
     #[serde(default)]
     pub to_stage: String,
+    #[serde(default)]
+    pub to_stage_key: Option<String>,
     #[serde(default)]
     pub to_kind: String,
 }
@@ -235,9 +241,92 @@ pub struct Notification {
     pub created_at: String,
     #[serde(default)]
     pub read_at: Option<String>,
+    #[serde(default)]
+    pub params: Option<NotificationParams>,
+}
+
+/// What a notification's title is made of (see docs/API.md).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct NotificationParams {
+    #[serde(default)]
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub on: Option<String>,
+    #[serde(default)]
+    pub at: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub activity_kind: Option<String>,
+    #[serde(default)]
+    pub age: Option<u32>,
 }
 
 impl Notification {
+    /// The title and body in the reader's language, worded from the kind
+    /// and what it is made of; the server's English where the kind is not
+    /// one the app knows, or the notification predates `params`.
+    pub fn wording(&self, i18n: I18n) -> (String, Option<String>) {
+        let server = || (self.title.clone(), self.body.clone());
+        let Some(p) = &self.params else {
+            return server();
+        };
+        let lang = i18n.lang().code();
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        let day =
+            p.on.as_deref()
+                .map(|d| crate::time::date_label(d, lang))
+                .unwrap_or_default();
+        let what = || {
+            p.subject
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| i18n.t(&format!("activity-kind-{}", s(&p.activity_kind))))
+        };
+        let args = |extra: &[(&'static str, String)]| {
+            let mut a: Vec<(&str, fluent_bundle::FluentValue<'static>)> = vec![
+                ("customer", s(&p.customer).into()),
+                ("date", day.clone().into()),
+            ];
+            a.extend(extra.iter().map(|(k, v)| (*k, v.clone().into())));
+            a
+        };
+        match self.kind.as_str() {
+            k @ ("renewal" | "maintenance") => (
+                i18n.t_args(&format!("notification-title-{k}"), &args(&[])),
+                None,
+            ),
+            "birthday" => (
+                i18n.t_args(
+                    "notification-title-birthday",
+                    &args(&[("contact", s(&p.contact))]),
+                ),
+                p.age
+                    .map(|a| i18n.t_args("notification-body-birthday", &[("age", a.into())])),
+            ),
+            "activity_due" => {
+                let when = match &p.at {
+                    Some(at) => crate::time::date_time(at, lang),
+                    None => day.clone(),
+                };
+                (
+                    i18n.t_args(
+                        "notification-title-activity_due",
+                        &args(&[("what", what()), ("when", when)]),
+                    ),
+                    None,
+                )
+            }
+            "follow_up" => (
+                i18n.t_args("notification-title-follow_up", &args(&[])),
+                Some(i18n.t_args("notification-body-follow_up", &[("what", what().into())])),
+            ),
+            _ => server(),
+        }
+    }
+
     /// The app's address of the record it is about.
     pub fn href(&self) -> Option<String> {
         let r = self.record.as_ref();

@@ -138,17 +138,18 @@ pub fn NotificationsPage() -> impl IntoView {
         let when = n.due_at.as_deref().unwrap_or(&n.created_at).to_owned();
         let target = n.clone();
         let has_record = n.href().is_some();
+        let (title, body) = n.wording(i18n);
         view! {
             <li class=if unread { "note-item note-item--unread" } else { "note-item" } data-testid="notification" data-unread=unread.to_string()>
                 <div class="note-item__text">
                     <span class="note-item__kind">{kind}</span>
                     {if has_record {
                         view! { <button type="button" class="note-item__title note-item__open" data-testid="notification-open"
-                            on:click=move |_| open(target.clone())>{n.title.clone()}</button> }.into_any()
+                            on:click=move |_| open(target.clone())>{title}</button> }.into_any()
                     } else {
-                        view! { <span class="note-item__title">{n.title.clone()}</span> }.into_any()
+                        view! { <span class="note-item__title" data-testid="notification-title">{title}</span> }.into_any()
                     }}
-                    {n.body.clone().map(|b| view! { <span class="note-item__body">{b}</span> })}
+                    {body.map(|b| view! { <span class="note-item__body" data-testid="notification-body">{b}</span> })}
                     <span class="muted">{time::date_time(&when, lang)}</span>
                 </div>
                 {unread.then(|| view! {

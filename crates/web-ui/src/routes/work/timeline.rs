@@ -294,12 +294,22 @@ fn entry(i18n: I18n, e: TimelineEntry) -> AnyView {
             (_, "lost") => "timeline-deal-lost",
             _ => "timeline-deal-moved",
         };
+        // a default stage by its key, like the board; a company's own (or
+        // a renamed one) as stored
+        let stage = |key: Option<String>, name: String| {
+            kehu_domain::pipeline::label_key(key.as_deref(), &name)
+                .and_then(|k| i18n.try_t(&format!("sales-stage-{k}")))
+                .unwrap_or(name)
+        };
         let text = i18n.t_args(
             key,
             &[
                 ("name", d.name.into()),
-                ("from", d.from_stage.unwrap_or_default().into()),
-                ("to", d.to_stage.into()),
+                (
+                    "from",
+                    stage(d.from_stage_key, d.from_stage.unwrap_or_default()).into(),
+                ),
+                ("to", stage(d.to_stage_key, d.to_stage).into()),
             ],
         );
         return view! {

@@ -524,16 +524,18 @@ impl Source for DealStages {
             .collect();
         let mut stage_ids: Vec<&String> = rows.iter().map(|x| &x.3).collect();
         stage_ids.extend(rows.iter().filter_map(|x| x.2.as_ref()));
-        let stages: std::collections::HashMap<String, (String, String)> = pipeline_stages::table
+        type Stage = (String, String, Option<String>);
+        let stages: std::collections::HashMap<String, Stage> = pipeline_stages::table
             .filter(pipeline_stages::id.eq_any(stage_ids))
             .select((
                 pipeline_stages::id,
                 pipeline_stages::name,
                 pipeline_stages::kind,
+                pipeline_stages::stage_key,
             ))
-            .load::<(String, String, String)>(c)?
+            .load::<(String, String, String, Option<String>)>(c)?
             .into_iter()
-            .map(|(id, n, k)| (id, (n, k)))
+            .map(|(id, n, k, key)| (id, (n, k, key)))
             .collect();
         let stage = |id: &str| stages.get(id).cloned().unwrap_or_default();
         Ok(rows
@@ -542,8 +544,11 @@ impl Source for DealStages {
                 let mut e = entry(self.name(), &id, TimelineKind::Deal, at);
                 e.person = by.as_deref().map(person);
                 let name = names.get(&deal).cloned().unwrap_or_default();
-                let (to_stage, to_kind) = stage(&to);
-                let from_stage = from.as_deref().map(|f| stage(f).0);
+                let (to_stage, to_kind, to_stage_key) = stage(&to);
+                let (from_stage, from_stage_key) = match from.as_deref().map(stage) {
+                    Some((name, _, key)) => (Some(name), key),
+                    None => (None, None),
+                };
                 e.summary = match (&from_stage, to_kind.as_str()) {
                     (None, _) => format!("Deal “{name}” created in {to_stage}"),
                     (_, "won") => format!("Deal “{name}” won"),
@@ -554,7 +559,9 @@ impl Source for DealStages {
                     opportunity_id: deal,
                     name,
                     from_stage,
+                    from_stage_key,
                     to_stage,
+                    to_stage_key,
                     to_kind,
                 });
                 (key(self.name(), &id, at), e)
