@@ -141,6 +141,39 @@ test('a deal lost with a reason and the competitor who won, then reopened', asyn
   expect((await getDealViaApi(request, rep.token, deal.id)).status).toBe('open');
 });
 
+test('a closed deal of a deleted customer stays readable and says the customer is gone', async ({ page, request }, testInfo) => {
+  const admin = await apiToken(request, ADMIN_EMAIL);
+  const rep = await createRepViaApi(request, 'gone');
+  const customer = await createCustomerViaApi(request, rep.token, { name: uniqueName('Gone Ltd', testInfo) });
+  const deal = await createDealViaApi(request, rep.token, {
+    name: uniqueName('Chiller', testInfo),
+    customer_id: customer.id,
+    amount_minor: 1_000_000,
+    currency: 'CNY',
+    expected_close_on: inDays(5),
+  });
+  // an open deal keeps its customer out of the trash; a lost one does not
+  const refused = await request.delete(`/api/v1/customers/${customer.id}`, { headers: { Authorization: `Bearer ${admin}` } });
+  expect(refused.status(), await refused.text()).toBe(409);
+  const lost = await request.post(`/api/v1/opportunities/${deal.id}/lose`, {
+    headers: { Authorization: `Bearer ${rep.token}`, 'If-Match': '*' },
+    data: { reason_id: 'price' },
+  });
+  expect(lost.status(), await lost.text()).toBe(200);
+  const trashed = await request.delete(`/api/v1/customers/${customer.id}`, { headers: { Authorization: `Bearer ${admin}` } });
+  expect(trashed.status(), await trashed.text()).toBe(204);
+
+  await signIn(page, rep.email, `/opportunities/${deal.id}`);
+  await expect(page.getByTestId('deal-name')).toHaveText(deal.name);
+  await expect(page.getByTestId('deal-customer')).toHaveText(customer.name);
+  await expect(page.getByTestId('deal-customer-deleted')).toHaveText('deleted customer');
+  // no way to a page that is gone
+  await expect(page.locator('a[data-testid="deal-customer"]')).toHaveCount(0);
+  await expect(page.getByTestId('deal-timeline')).toHaveCount(0);
+  await expect(page.getByTestId('deal-close')).toContainText('Deal lost');
+  await attachScreenshot(page, testInfo, `deal-customer-deleted-${testInfo.project.name}`);
+});
+
 test('the list of deals filters by status and close date', async ({ page, request }, testInfo) => {
   const admin = await apiToken(request, ADMIN_EMAIL);
   const rep = await createRepViaApi(request, 'list');

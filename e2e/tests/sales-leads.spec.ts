@@ -117,9 +117,18 @@ test('a web form is made in the setup and its address shown once', async ({ page
   await signIn(page, ADMIN_EMAIL, '/leads/setup');
   const name = uniqueName('Fair form', testInfo);
   await page.getByTestId('form-name').fill(name);
+  // a site's address that is not one is refused, naming the field
+  await page.getByTestId('form-origins').fill('www.example.com');
+  await page.getByTestId('form-create').click();
+  await expect(page.getByRole('alert')).toContainText('allowed_origins');
+  await expect(page.getByTestId('lead-form-row').filter({ hasText: name })).toHaveCount(0);
+  // only the company's own site may post to it from a browser
+  await page.getByTestId('form-origins').fill('https://www.example.com\nhttps://shop.example.com');
   await page.getByTestId('form-create').click();
   await expect(page.getByTestId('lead-form-url')).toContainText('/api/v1/forms/');
-  await expect(page.getByTestId('lead-form-row').filter({ hasText: name })).toHaveCount(1);
+  const row = page.getByTestId('lead-form-row').filter({ hasText: name });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('lead-form-origins')).toHaveText('From https://www.example.com, https://shop.example.com');
   await attachScreenshot(page, testInfo, 'lead-setup');
 });
 

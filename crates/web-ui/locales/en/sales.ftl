@@ -99,6 +99,7 @@ sales-note-required = Write what they did.
 sales-add-note = Add note
 sales-remove = Remove
 sales-customer-activities = Recent activities with the customer
+sales-customer-deleted = deleted customer
 sales-no-activities = No activities yet.
 sales-open-timeline = Timeline
 sales-activity-visit = Visit

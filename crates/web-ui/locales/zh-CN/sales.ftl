@@ -99,6 +99,7 @@ sales-note-required = 请填写对手动态。
 sales-add-note = 添加动态
 sales-remove = 移除
 sales-customer-activities = 客户近期活动
+sales-customer-deleted = 客户已删除
 sales-no-activities = 暂无活动。
 sales-open-timeline = 时间线
 sales-activity-visit = 拜访

@@ -99,6 +99,7 @@ sales-note-required = 請填寫對手動態。
 sales-add-note = 添加動態
 sales-remove = 移除
 sales-customer-activities = 客戶近期活動
+sales-customer-deleted = 客戶已刪除
 sales-no-activities = 暫無活動。
 sales-open-timeline = 時間線
 sales-activity-visit = 拜訪

@@ -27,6 +27,8 @@ struct Form {
     active: bool,
     #[serde(default)]
     submit_url: Option<String>,
+    #[serde(default)]
+    allowed_origins: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -34,6 +36,17 @@ struct NewForm {
     name: String,
     campaign: Option<String>,
     team_id: Option<String>,
+    allowed_origins: Vec<String>,
+}
+
+/// The sites a form may be posted from, as typed: one per line, or
+/// separated by spaces or commas.
+fn origins(typed: &str) -> Vec<String> {
+    typed
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -93,6 +106,7 @@ fn Forms(
     let name = RwSignal::new(String::new());
     let campaign = RwSignal::new(String::new());
     let team = RwSignal::new(String::new());
+    let sites = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let created = RwSignal::new(None::<String>);
     let create = move |ev: leptos::ev::SubmitEvent| {
@@ -101,6 +115,7 @@ fn Forms(
             name: name.get_untracked(),
             campaign: opt(&campaign.get_untracked()),
             team_id: opt(&team.get_untracked()),
+            allowed_origins: origins(&sites.get_untracked()),
         };
         spawn_local(async move {
             match session
@@ -110,6 +125,7 @@ fn Forms(
                 Ok(v) => {
                     created.set(v.data.submit_url);
                     name.set(String::new());
+                    sites.set(String::new());
                     error.set(None);
                     reload.run(());
                 }
@@ -146,6 +162,13 @@ fn Forms(
                     <li class="lead-setup__item" data-testid="lead-form-row">
                         <strong>{f.name.clone()}</strong>
                         <span class="muted">{[f.campaign.clone(), team_name(&f.team_id)].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</span>
+                        <span class="muted" data-testid="lead-form-origins">
+                            {if f.allowed_origins.is_empty() {
+                                i18n.t("lead-form-any-site")
+                            } else {
+                                i18n.t_args("lead-form-sites", &[("sites", f.allowed_origins.join(", ").into())])
+                            }}
+                        </span>
                         <button type="button" class="button" data-testid="lead-form-toggle"
                             on:click=move |_| toggle(id.clone(), !active)>
                             {move || i18n.t(if active { "lead-form-switch-off" } else { "lead-form-switch-on" })}
@@ -184,6 +207,12 @@ fn Forms(
                         <option value="">{move || i18n.t("lead-default-queue")}</option>
                         {move || names.get().teams.iter().map(|t| view! { <option value=t.id.clone()>{t.name.clone()}</option> }).collect_view()}
                     </select>
+                </div>
+                <div class="field">
+                    <label class="field__label" for="form-origins">{move || i18n.t("lead-form-origins")}</label>
+                    <textarea id="form-origins" class="field__input" rows="2" data-testid="form-origins"
+                        placeholder="https://www.example.com" bind:value=sites></textarea>
+                    <p class="field__hint muted">{move || i18n.t("lead-form-origins-hint")}</p>
                 </div>
                 <button type="submit" class="button button--primary" data-testid="form-create">{move || i18n.t("lead-form-create")}</button>
             </form>

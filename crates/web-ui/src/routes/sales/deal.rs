@@ -194,7 +194,7 @@ fn Loaded() -> impl IntoView {
                 </div>
                 <div class="deal-side">
                     <HistoryCard />
-                    <CustomerActivities customer_id=customer_id />
+                    {(!deal.with(|d| d.deal.customer_deleted)).then(|| view! { <CustomerActivities customer_id=customer_id /> })}
                 </div>
             </div>
         </div>
@@ -364,7 +364,18 @@ fn Header() -> impl IntoView {
                 {move || status_badge(i18n, &d().status)}
             </div>
             <p class="deal-hero__customer">
-                <a href=move || format!("/customers/{}", encode(&d().customer_id)) data-testid="deal-customer">{move || d().customer_name}</a>
+                // a deleted customer's page is gone: its name stays, marked
+                {move || if d().customer_deleted {
+                    view! {
+                        <span data-testid="deal-customer">{d().customer_name}</span>
+                        " "
+                        <span class="badge" data-testid="deal-customer-deleted">{i18n.t("sales-customer-deleted")}</span>
+                    }.into_any()
+                } else {
+                    view! {
+                        <a href=format!("/customers/{}", encode(&d().customer_id)) data-testid="deal-customer">{d().customer_name}</a>
+                    }.into_any()
+                }}
             </p>
             <dl class="cust-facts">
                 <div><dt>{t("sales-amount")}</dt><dd data-testid="deal-amount">{move || { let o = d(); money(o.amount_minor, &o.currency, lang()) }}</dd></div>

@@ -122,6 +122,9 @@ pub struct Opportunity {
     pub customer_id: String,
     #[serde(default)]
     pub customer_name: String,
+    /// The customer is in the trash: its closed deals stay in the books.
+    #[serde(default)]
+    pub customer_deleted: bool,
     pub pipeline_id: String,
     pub stage_id: String,
     #[serde(default)]
