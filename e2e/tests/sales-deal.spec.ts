@@ -129,6 +129,14 @@ test('a deal lost with a reason and the competitor who won, then reopened', asyn
   await expect(page.getByTestId('outcome-competitor')).toHaveText(rivalName);
   await expect(page.getByTestId('outcome-notes')).toHaveText('They matched our spec at a lower price.');
   await expect(page.getByTestId('checklist-none-done')).toBeVisible();
+  // the deal's changes, newest first: who lost it and what that changed
+  const changes = page.getByTestId('deal-changes').getByTestId('change-entry');
+  await expect(changes.first()).toContainText('Lost');
+  await expect(changes.first()).toContainText(rep.name);
+  await expect(changes.first()).toContainText('Status: Open → Lost');
+  await expect(changes.first()).toContainText('Loss reason changed');
+  await expect(changes.last()).toContainText('Deal created');
+  await expect(changes.last()).toContainText('Amount: CN¥50,000.00');
   await attachScreenshot(page, testInfo, `deal-lost-${testInfo.project.name}`);
   const lost = await getDealViaApi(request, rep.token, deal.id);
   expect(lost.status).toBe('lost');
@@ -251,6 +259,13 @@ test.describe('in Chinese', () => {
     await expect(page.getByTestId('deal-in-books')).toContainText('已计入业绩');
     // the default stage named in Chinese beside who ticked it
     await expect(page.getByTestId('checklist-done-item')).toContainText(`制订方案 · ${rep.name} 于`);
+    // the win in the deal's changes, in Chinese
+    const changes = page.getByTestId('deal-changes').getByTestId('change-entry');
+    await expect(changes.first()).toContainText('赢单');
+    await expect(changes.first()).toContainText('状态');
+    // default stages by their Chinese names, in the stage history and the changes
+    await expect(changes.first()).toContainText('阶段: 制订方案 → 赢单');
+    await expect(page.getByTestId('deal-history').getByTestId('history-entry').first()).toContainText('制订方案 → 赢单');
     await attachScreenshot(page, testInfo, `deal-in-books-zh-${testInfo.project.name}`);
   });
 });

@@ -194,6 +194,7 @@ fn Loaded() -> impl IntoView {
                 </div>
                 <div class="deal-side">
                     <HistoryCard />
+                    <super::changes::ChangesCard />
                     {(!deal.with(|d| d.deal.customer_deleted)).then(|| view! { <CustomerActivities customer_id=customer_id /> })}
                 </div>
             </div>
@@ -595,8 +596,10 @@ fn HistoryCard() -> impl IntoView {
     let deal = Deal::get();
     let lang = i18n.lang().code();
     let rows = move || {
+        // tracked: the pipeline may arrive after the deal, and its stages
+        // are what names the default ones in the reader's language
         let name = |id: &str, fallback: &str| {
-            deal.pipeline.with_untracked(|p| match p {
+            deal.pipeline.with(|p| match p {
                 Some(p) => p.stage_label(i18n, id, fallback),
                 None => fallback.to_owned(),
             })

@@ -4,6 +4,7 @@
 //! carry it.
 
 pub mod board;
+mod changes;
 mod close;
 mod competitors;
 pub mod deal;
