@@ -106,6 +106,9 @@ async fn only_the_sites_a_form_lists_may_post_to_it_from_a_browser(app: TestApp)
     anon.send(Method::OPTIONS, "/api/v1/forms/nope/leads", None, &ours)
         .await
         .problem(404);
+    // without its site a preflight is not one
+    let r = anon.send(Method::OPTIONS, &url, None, &[]).await;
+    assert_eq!(r.problem(400)["errors"][0]["field"], "Origin");
 
     // a listed site's page posts and may read the answer, refusals too
     let r = post_as(&anon, &url, &ours, "官网访客").await;

@@ -102,6 +102,7 @@ fn for_origin(mut res: HttpResponse, origin: Option<&str>) -> HttpResponse {
             ("Access-Control-Allow-Methods" = String, description = "POST"),
             ("Access-Control-Allow-Headers" = String, description = "Content-Type"),
             ("Access-Control-Max-Age" = String, description = "Seconds a browser may remember this"))),
+        (status = 400, description = "No `Origin` header: not a browser's preflight", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The form does not take submissions from this site", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown token, or the form is switched off", body = Problem, content_type = "application/problem+json"),
     ),
@@ -111,6 +112,15 @@ pub async fn preflight(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    // a preflight is a browser's question for its page's site: without the
+    // site there is nothing to answer
+    if !req.headers().contains_key(header::ORIGIN) {
+        return Err(ApiError::bad_field(
+            "Origin",
+            "required",
+            "A preflight names the page's origin, e.g. https://www.example.com.",
+        ));
+    }
     let form = form_of(&state, path.into_inner()).await?;
     let origin = origin_of(&req, &form)?;
     let res = HttpResponse::NoContent()
