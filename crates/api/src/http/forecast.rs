@@ -1,7 +1,7 @@
 //! The forecast (销售预测) with quotas and attainment, and rep performance,
 //! all within the caller's opportunity scope.
 
-use super::extract::{Body, non_empty};
+use super::extract::non_empty;
 use super::opportunities::{scope, today};
 use super::wire::forecast::*;
 use crate::auth::Auth;
@@ -9,13 +9,10 @@ use crate::db::{self, DbConnection};
 use crate::error::{ApiError, Problem};
 use crate::repo::forecast::{self as store, GroupBy, QuotaRow, Sources};
 use crate::repo::opportunities::user_names;
-use crate::repo::{self, org::UnitKind};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
-use kehu_domain::FieldError;
-use kehu_domain::access::{Action, Resource};
+use kehu_domain::access::Action;
 use kehu_domain::date::Date;
-use kehu_domain::error::Collector;
 use kehu_domain::forecast::{self as rules, PERIODS_MAX, Period, PeriodKind, Sums};
 use kehu_domain::opportunity::{self as deal, Currency};
 use kehu_domain::pipeline::ForecastCategory;
@@ -24,6 +21,9 @@ use std::collections::{BTreeMap, HashMap};
 use utoipa::IntoParams;
 
 mod perf;
+mod quotas;
+pub use perf::{__path_performance, PerformanceQuery, performance};
+pub use quotas::{__path_list_quotas, __path_put_quota, QuotaQuery, list_quotas, put_quota};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +48,7 @@ pub struct ForecastQuery {
     pub currency: Option<String>,
 }
 
-fn kind_of(raw: Option<String>) -> Result<PeriodKind, ApiError> {
+pub(super) fn kind_of(raw: Option<String>) -> Result<PeriodKind, ApiError> {
     match non_empty(raw) {
         None => Ok(PeriodKind::Month),
         Some(p) => PeriodKind::parse(&p).ok_or_else(|| {
@@ -57,7 +57,7 @@ fn kind_of(raw: Option<String>) -> Result<PeriodKind, ApiError> {
     }
 }
 
-fn day_of(field: &str, raw: Option<String>) -> Result<Option<Date>, ApiError> {
+pub(super) fn day_of(field: &str, raw: Option<String>) -> Result<Option<Date>, ApiError> {
     non_empty(raw)
         .map(|d| {
             Date::parse(field, &d).map_err(|_| {
@@ -265,221 +265,6 @@ fn assemble(
         rows: out_rows,
         totals,
     })
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct QuotaQuery {
-    /// First day of the range, default the first of this year.
-    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
-    pub from: Option<String>,
-    /// Day after the range, default a year after `from`.
-    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
-    pub to: Option<String>,
-}
-
-fn quota_out(q: QuotaRow) -> QuotaOut {
-    QuotaOut {
-        id: q.id,
-        user_id: q.user_id,
-        team_id: q.team_id,
-        period: q.period_kind,
-        period_start: q.period_start,
-        amount_minor: q.amount_minor,
-        currency: q.currency,
-    }
-}
-
-/// The quotas starting in a range.
-#[utoipa::path(get, path = "/api/v1/quotas", tag = "forecast", params(QuotaQuery),
-    responses(
-        (status = 200, description = "Quotas", body = Vec<QuotaOut>),
-        (status = 400, description = "A parameter is malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The caller may not read the sales setup", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn list_quotas(
-    state: web::Data<AppState>,
-    auth: Auth,
-    q: web::Query<QuotaQuery>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(Resource::SalesSetup, Action::Read)?;
-    let q = q.into_inner();
-    let from = day_of("from", q.from)?;
-    let to = day_of("to", q.to)?;
-    let out: Vec<QuotaOut> = db::run(&state.pool, move |c| {
-        let t = today(c, &auth)?;
-        let from = from.unwrap_or_else(|| Date::new(t.year(), 1, 1).expect("1 January"));
-        let to = to.unwrap_or_else(|| {
-            Date::new(from.year() + 1, from.month(), 1).expect("first of a month")
-        });
-        Ok::<_, ApiError>(
-            store::quotas_between(c, None, &from.to_string(), &to.to_string())?
-                .into_iter()
-                .map(quota_out)
-                .collect(),
-        )
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(out))
-}
-
-/// Set the quota of a user or a team for one month or quarter (replacing it).
-#[utoipa::path(put, path = "/api/v1/quotas", tag = "forecast", request_body = QuotaBody,
-    responses(
-        (status = 200, description = "Set", body = QuotaOut),
-        (status = 403, description = "The caller may not change the sales setup", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is invalid: exactly one of user_id and team_id, a period start that begins a period, a non-negative amount", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn put_quota(
-    state: web::Data<AppState>,
-    auth: Auth,
-    body: Body<QuotaBody>,
-) -> Result<HttpResponse, ApiError> {
-    auth.require(Resource::SalesSetup, Action::Update)?;
-    let w = body.0;
-    let mut col = Collector::new();
-    let user_id = non_empty(w.user_id.clone());
-    let team_id = non_empty(w.team_id.clone());
-    if user_id.is_some() == team_id.is_some() {
-        col.push(FieldError::new(
-            "user_id",
-            "one_of",
-            "give exactly one of user_id and team_id",
-        ));
-    }
-    let kind = match w.period.as_deref().map(PeriodKind::parse) {
-        Some(Some(k)) => Some(k),
-        _ => {
-            col.push(FieldError::new(
-                "period",
-                "invalid_choice",
-                "must be month or quarter",
-            ));
-            None
-        }
-    };
-    let start = match &w.period_start {
-        None => {
-            col.push(FieldError::new("period_start", "required", "is required"));
-            None
-        }
-        Some(d) => col.take(Date::parse("period_start", d)),
-    };
-    if let (Some(k), Some(d)) = (kind, start)
-        && !Period::starts_on(k, d)
-    {
-        col.push(FieldError::new(
-            "period_start",
-            "not_period_start",
-            format!("must be the first day of a {}", k.as_str()),
-        ));
-    }
-    let amount = match w.amount_minor {
-        None => {
-            col.push(FieldError::new("amount_minor", "required", "is required"));
-            None
-        }
-        Some(a) => col.take(deal::amount("amount_minor", a)),
-    };
-    let currency = col.take(Currency::parse(
-        "currency",
-        w.currency.as_deref().unwrap_or("CNY"),
-    ));
-    col.finish()?;
-    let row = QuotaRow {
-        id: db::new_id(),
-        user_id,
-        team_id,
-        period_kind: kind.expect("checked").as_str().to_owned(),
-        period_start: start.expect("checked").to_string(),
-        amount_minor: amount.expect("checked"),
-        currency: currency.expect("checked").as_str().to_owned(),
-        updated_at: db::now(),
-    };
-    let out = db::run(&state.pool, move |c| {
-        let mut col = Collector::new();
-        if let Some(u) = &row.user_id
-            && !repo::users::missing(c, std::slice::from_ref(u))?.is_empty()
-        {
-            col.push(FieldError::new("user_id", "not_found", "no such user"));
-        }
-        repo::org::check_refs(
-            c,
-            &mut col,
-            [(
-                "team_id",
-                UnitKind::Team,
-                row.team_id.iter().cloned().collect(),
-            )],
-        )?;
-        col.finish()?;
-        let id = store::put_quota(c, &row)?;
-        Ok::<_, ApiError>(quota_out(QuotaRow { id, ..row }))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(out))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PerformanceQuery {
-    /// First day, default the first of this month.
-    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
-    pub from: Option<String>,
-    /// Last day (inclusive), default today.
-    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
-    pub to: Option<String>,
-    /// Days without activity after which an open deal is stale, 1 to 365 (default 14).
-    #[param(minimum = 1, maximum = 365)]
-    pub stale_days: Option<i64>,
-}
-
-/// For a period: each rep's win rate, average cycle, open deals, activities
-/// and visits per open deal and stale deals; the stage-to-stage conversion
-/// of the default pipeline; and the stale deals themselves. Covers the
-/// deals the caller may read: a manager sees the team or region, a rep
-/// their own.
-#[utoipa::path(get, path = "/api/v1/performance", tag = "forecast", params(PerformanceQuery),
-    responses(
-        (status = 200, description = "Performance", body = Performance),
-        (status = 400, description = "A parameter is malformed", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn performance(
-    state: web::Data<AppState>,
-    auth: Auth,
-    q: web::Query<PerformanceQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let q = q.into_inner();
-    let from = day_of("from", q.from)?;
-    let to = day_of("to", q.to)?;
-    let stale_days = match q.stale_days {
-        None => 14,
-        Some(d) if (1..=365).contains(&d) => d,
-        Some(_) => {
-            return Err(ApiError::bad_field(
-                "stale_days",
-                "out_of_range",
-                "must be from 1 to 365",
-            ));
-        }
-    };
-    let out = db::run(&state.pool, move |c| {
-        let t = today(c, &auth)?;
-        let from = from.unwrap_or_else(|| Date::new(t.year(), t.month(), 1).expect("first"));
-        let to = to.unwrap_or(t);
-        if to < from {
-            return Err(ApiError::bad_field(
-                "to",
-                "before_from",
-                "must not be before from",
-            ));
-        }
-        perf::compute(c, &auth, from, to, t, stale_days)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(out))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

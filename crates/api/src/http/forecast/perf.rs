@@ -1,18 +1,85 @@
 //! Rep performance for a period, computed from the deals in scope.
 
+use super::day_of;
 use crate::auth::Auth;
-use crate::db::DbConnection;
-use crate::error::ApiError;
+use crate::db::{self, DbConnection};
+use crate::error::{ApiError, Problem};
 use crate::http::opportunities::cond;
+use crate::http::opportunities::today;
 use crate::http::wire::forecast::{Conversion, Performance, RepPerformance, StaleDeal};
 use crate::repo::forecast as store;
 use crate::repo::opportunities::user_names;
 use crate::repo::pipelines::{self, DEFAULT_PIPELINE};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
 use kehu_domain::access::Action;
 use kehu_domain::date::Date;
 use kehu_domain::forecast::{self as rules, Staleness};
 use kehu_domain::pipeline::StageKind;
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PerformanceQuery {
+    /// First day, default the first of this month.
+    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub from: Option<String>,
+    /// Last day (inclusive), default today.
+    #[param(pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+    pub to: Option<String>,
+    /// Days without activity after which an open deal is stale, 1 to 365 (default 14).
+    #[param(minimum = 1, maximum = 365)]
+    pub stale_days: Option<i64>,
+}
+
+/// For a period: each rep's win rate, average cycle, open deals, activities
+/// and visits per open deal and stale deals; the stage-to-stage conversion
+/// of the default pipeline; and the stale deals themselves. Covers the
+/// deals the caller may read: a manager sees the team or region, a rep
+/// their own.
+#[utoipa::path(get, path = "/api/v1/performance", tag = "forecast", params(PerformanceQuery),
+    responses(
+        (status = 200, description = "Performance", body = Performance),
+        (status = 400, description = "A parameter is malformed", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn performance(
+    state: web::Data<AppState>,
+    auth: Auth,
+    q: web::Query<PerformanceQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let from = day_of("from", q.from)?;
+    let to = day_of("to", q.to)?;
+    let stale_days = match q.stale_days {
+        None => 14,
+        Some(d) if (1..=365).contains(&d) => d,
+        Some(_) => {
+            return Err(ApiError::bad_field(
+                "stale_days",
+                "out_of_range",
+                "must be from 1 to 365",
+            ));
+        }
+    };
+    let out = db::run(&state.pool, move |c| {
+        let t = today(c, &auth)?;
+        let from = from.unwrap_or_else(|| Date::new(t.year(), t.month(), 1).expect("first"));
+        let to = to.unwrap_or(t);
+        if to < from {
+            return Err(ApiError::bad_field(
+                "to",
+                "before_from",
+                "must not be before from",
+            ));
+        }
+        compute(c, &auth, from, to, t, stale_days)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
 
 fn day(t: chrono::NaiveDateTime) -> Date {
     Date::of_unix(t.and_utc().timestamp())
