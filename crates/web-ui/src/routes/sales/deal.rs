@@ -4,12 +4,14 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::close::CloseCard;
 use super::competitors::CompetitorsCard;
+use super::deal_activities::CustomerActivities;
 use super::model::{Detail, Pipeline, change, missing_items, move_to, pipelines};
 use super::money::{input_value, money, parse};
+use super::stays::HistoryCard;
 use super::{date, load_failed, skeleton, status_badge};
 use crate::api::{ApiError, FieldProblem, Versioned, encode};
 use crate::components::ProblemAlert;
@@ -566,153 +568,4 @@ fn done_ticks(i18n: I18n, deal: Deal) -> impl IntoView {
         })
         .collect_view()
         .into_any()
-}
-
-/// How long, e.g. "3 d 4 h".
-pub fn duration(i18n: I18n, seconds: i64) -> String {
-    let (d, h, m) = (
-        seconds / 86_400,
-        seconds % 86_400 / 3_600,
-        seconds % 3_600 / 60,
-    );
-    if d > 0 {
-        i18n.t_args(
-            "sales-duration-days",
-            &[("days", d.into()), ("hours", h.into())],
-        )
-    } else if h > 0 {
-        i18n.t_args(
-            "sales-duration-hours",
-            &[("hours", h.into()), ("minutes", m.into())],
-        )
-    } else {
-        i18n.t_args("sales-duration-minutes", &[("minutes", m.into())])
-    }
-}
-
-#[component]
-fn HistoryCard() -> impl IntoView {
-    let i18n = I18n::get();
-    let deal = Deal::get();
-    let lang = i18n.lang().code();
-    let rows = move || {
-        // tracked: the pipeline may arrive after the deal, and its stages
-        // are what names the default ones in the reader's language
-        let name = |id: &str, fallback: &str| {
-            deal.pipeline.with(|p| match p {
-                Some(p) => p.stage_label(i18n, id, fallback),
-                None => fallback.to_owned(),
-            })
-        };
-        deal.with(|d| d.history.clone())
-            .into_iter()
-            .rev()
-            .map(|h| {
-                let from = match (&h.from_stage_id, &h.from_stage_name) {
-                    (Some(id), n) => Some(name(id, n.as_deref().unwrap_or_default())),
-                    (None, Some(n)) => Some(n.clone()),
-                    (None, None) => None,
-                };
-                let to = name(&h.stage_id, &h.stage_name);
-                let step = match from {
-                    Some(f) => format!("{f} → {to}"),
-                    None => to,
-                };
-                let left = h.left_at.as_ref().map(|l| time::date_time(l, lang));
-                view! {
-                    <li class="cust-stage" data-testid="history-entry">
-                        <p class="cust-stage__move">{step}</p>
-                        <p class="muted">
-                            {i18n.t_args("sales-history-entered", &[("when", time::date_time(&h.entered_at, lang).into())])}
-                            {left.map(|l| format!(" · {}", i18n.t_args("sales-history-left", &[("when", l.into())])))}
-                        </p>
-                        <p class="muted">
-                            {i18n.t_args("sales-history-time", &[("time", duration(i18n, h.seconds_in_stage).into())])}
-                            {h.by_name.clone().map(|b| format!(" · {b}"))}
-                        </p>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <section class="card cust-section" data-testid="deal-history" aria-labelledby="h-history">
-            <h2 id="h-history">{t("sales-history")}</h2>
-            <ol class="cust-stages">{rows}</ol>
-        </section>
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct ActivityLine {
-    id: String,
-    kind: String,
-    #[serde(default)]
-    subject: Option<String>,
-    #[serde(default)]
-    done_at: Option<String>,
-    #[serde(default)]
-    due_at: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct ActivityList {
-    data: Vec<ActivityLine>,
-}
-
-/// The customer's latest activities, and the way to their whole timeline.
-#[component]
-fn CustomerActivities(customer_id: String) -> impl IntoView {
-    let i18n = I18n::get();
-    let session = Session::get();
-    let lang = i18n.lang().code();
-    let list = RwSignal::new(None::<Result<Vec<ActivityLine>, ApiError>>);
-    let cid = customer_id.clone();
-    let load = move || {
-        let cid = cid.clone();
-        spawn_local(async move {
-            let r = session
-                .get_json::<ActivityList>(&format!(
-                    "/activities?customer_id={}&limit=5",
-                    encode(&cid)
-                ))
-                .await
-                .map(|l| l.data);
-            let _ = list.try_set(Some(r));
-        });
-    };
-    load();
-    let rows = move || {
-        match list.get() {
-        None => skeleton(),
-        Some(Err(e)) => load_failed(i18n, &e, load.clone()),
-        Some(Ok(l)) if l.is_empty() => view! { <p class="muted">{i18n.t("sales-no-activities")}</p> }.into_any(),
-        Some(Ok(l)) => l
-            .into_iter()
-            .map(|a| {
-                let kind = i18n.t(&format!("sales-activity-{}", a.kind));
-                let title = a.subject.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| kind.clone());
-                let when = a.done_at.as_ref().or(a.due_at.as_ref()).map(|w| time::date_time(w, lang));
-                view! {
-                    <li class="deal-activity" data-testid="deal-activity">
-                        <a href=format!("/activities/{}", encode(&a.id))>{title}</a>
-                        <span class="muted">{format!("{kind}{}", when.map(|w| format!(" · {w}")).unwrap_or_default())}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any(),
-    }
-    };
-    view! {
-        <section class="card cust-section" data-testid="deal-activities" aria-labelledby="h-deal-acts">
-            <div class="cust-section__head">
-                <h2 id="h-deal-acts">{t("sales-customer-activities")}</h2>
-                <a class="button button--ghost" data-testid="deal-timeline" href=format!("/customers/{}/timeline", encode(&customer_id))>
-                    {move || format!("{} →", i18n.t("sales-open-timeline"))}
-                </a>
-            </div>
-            <ul class="cust-plain deal-activities">{rows}</ul>
-        </section>
-    }
 }

@@ -8,6 +8,7 @@ mod changes;
 mod close;
 mod competitors;
 pub mod deal;
+mod deal_activities;
 mod drag;
 pub mod forecast;
 pub mod list;
@@ -17,6 +18,7 @@ pub mod new;
 pub mod performance;
 pub mod settings;
 mod setup;
+mod stays;
 
 use leptos::prelude::*;
 
