@@ -20,6 +20,7 @@ mod duplicates;
 mod errors;
 mod export;
 mod forecast;
+mod forecast_rollup;
 mod idempotency;
 mod import;
 mod import_batches;
